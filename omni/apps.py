@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OmniConfig(AppConfig):
+    name = "omni"
+    verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from .registry import NavEntry, registry
+        from .seed import seed_organisation
+
+        registry.add_nav(NavEntry(_("Dashboard"), "dashboard", "speedometer2", lambda actor: True, order=0))
+        registry.add_nav(
+            NavEntry(_("Administration"), "admin:index", "gear", lambda actor: actor.is_admin, order=900)
+        )
+        registry.add_seeder("organisation", seed_organisation)

@@ -1,0 +1,77 @@
+"""Business refusals and the one DRF handler that turns them into responses.
+
+A service raises a ``DomainError`` subclass whose ``code`` is the contract's snake_case
+code; the API answers ``{"code", "detail", ...extra}`` with its status, and pages show
+``detail`` in place.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, InterfaceError, OperationalError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class DomainError(Exception):
+    code = "conflict"
+    status = status.HTTP_409_CONFLICT
+    default_detail = _("The request conflicts with the current state.")
+
+    def __init__(self, detail: str | None = None, **extra: object) -> None:
+        self.detail = str(detail or self.default_detail)
+        self.extra = extra
+        super().__init__(self.detail)
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "detail": self.detail, **self.extra}
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+    default_detail = _("This change is not allowed from the current status.")
+
+
+class Forbidden(DomainError):
+    code = "permission_denied"
+    status = status.HTTP_403_FORBIDDEN
+    default_detail = _("You may not do this here.")
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency_key_reused"
+    status = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = _("This Idempotency-Key was already used with a different request.")
+
+
+class IdempotencyKeyInUse(DomainError):
+    code = "idempotency_key_in_use"
+    default_detail = _("A request with this Idempotency-Key is still being processed.")
+
+
+class ServiceUnavailable(DomainError):
+    code = "service_unavailable"
+    status = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("Temporarily unavailable, please retry.")
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        headers = {"Retry-After": "1"} if exc.status == 503 else None
+        return Response(exc.as_dict(), status=exc.status, headers=headers)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # A lost connection or a lock timeout: nothing was committed, the client may retry.
+        return Response(ServiceUnavailable().as_dict(), status=503, headers={"Retry-After": "1"})
+    if isinstance(exc, IntegrityError):
+        # A concurrent request won a uniqueness race; the state is intact.
+        return Response(DomainError().as_dict(), status=409)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.APIException) and isinstance(response.data, dict):
+        if not isinstance(exc, exceptions.ValidationError):
+            response.data.setdefault("code", exc.default_code)
+    return response

@@ -1,0 +1,45 @@
+"""The only place where money is rounded: Decimal, half-up to the currency's cents.
+
+A bare ``Decimal.quantize()`` and DRF's ``DecimalField`` round half-even unless told
+otherwise, so every amount goes through ``to_money`` and every serializer through
+``MoneyField``.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.conf import settings
+from rest_framework import serializers
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def to_money(value: Decimal | int | str) -> Decimal:
+    """Round to cents, half-up. Floats are refused: they cannot represent cents exactly."""
+    if isinstance(value, float):
+        raise TypeError("Money never comes from a float; pass a Decimal, an int or a string.")
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(value)
+    except InvalidOperation as exc:
+        raise ValueError(f"Not an amount: {value!r}") from exc
+    if not amount.is_finite():
+        raise ValueError(f"Not an amount: {value!r}")
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def currency() -> str:
+    return settings.OMNI_CURRENCY
+
+
+class MoneyField(serializers.DecimalField):
+    """Two decimal places, half-up, as a string in JSON."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("rounding", ROUND_HALF_UP)
+        super().__init__(**kwargs)
+
+
+# Keyword arguments for a money column: ``models.DecimalField(**MONEY_COLUMN)``.
+MONEY_COLUMN = {"max_digits": 12, "decimal_places": 2}

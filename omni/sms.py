@@ -1,0 +1,80 @@
+"""SMS backends behind one interface, chosen by ``OMNI_SMS_BACKEND``.
+
+- ``ConsoleSmsBackend`` (default) logs the message: development and demos.
+- ``MemorySmsBackend`` keeps messages in ``MemorySmsBackend.outbox``: tests.
+- ``HttpSmsBackend`` posts JSON to a provider at ``OMNI_SMS_HTTP_URL`` with a bearer
+  token; the message id goes along as an idempotency key so a provider that honours it
+  never delivers a re-send twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+class SmsDeliveryError(Exception):
+    """The provider refused or did not answer; the outbox will try again later."""
+
+
+@dataclass(frozen=True)
+class Sms:
+    to: str
+    body: str
+    reference: str
+
+
+class SmsBackend:
+    def send(self, sms: Sms) -> str:
+        """Send one SMS and return the provider's reference for it."""
+        raise NotImplementedError
+
+
+class ConsoleSmsBackend(SmsBackend):
+    def send(self, sms: Sms) -> str:
+        logger.info("SMS to %s [%s]: %s", sms.to, sms.reference, sms.body)
+        print(f"--- SMS to {sms.to} ---\n{sms.body}\n---", flush=True)  # noqa: T201
+        return f"console-{sms.reference}"
+
+
+class MemorySmsBackend(SmsBackend):
+    outbox: list[Sms] = []
+
+    def send(self, sms: Sms) -> str:
+        MemorySmsBackend.outbox.append(sms)
+        return f"memory-{len(MemorySmsBackend.outbox)}"
+
+
+class HttpSmsBackend(SmsBackend):
+    def send(self, sms: Sms) -> str:
+        if not settings.OMNI_SMS_HTTP_URL.startswith(("https://", "http://")):
+            raise SmsDeliveryError("OMNI_SMS_HTTP_URL is not an http(s) URL")
+        payload = json.dumps({"to": sms.to, "text": sms.body, "from": settings.OMNI_SMS_SENDER}).encode()
+        request = urllib.request.Request(  # noqa: S310 - scheme checked above
+            settings.OMNI_SMS_HTTP_URL,
+            data=payload,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {settings.OMNI_SMS_HTTP_TOKEN}",
+                "Idempotency-Key": sms.reference,
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=settings.OMNI_SMS_HTTP_TIMEOUT) as response:  # noqa: S310
+                answer = json.loads(response.read() or b"{}")
+        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+            raise SmsDeliveryError(str(exc)) from exc
+        return str(answer.get("id", ""))
+
+
+def get_sms_backend() -> SmsBackend:
+    return import_string(settings.OMNI_SMS_BACKEND)()

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("login/", views.OmniLoginView.as_view(), name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("search/", views.global_search, name="global-search"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("omni.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("inventory/", include("inventory.urls")),
+    path("customers/", include("customers.urls")),
+    path("promotions/", include("promotions.urls")),
+    path("orders/", include("orders.urls")),
+    path("journeys/", include("journeys.urls")),
+]

@@ -1,0 +1,53 @@
+"""The staff UI shell: login, logout, dashboard and the global search."""
+
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from .actor import Actor
+from .registry import registry
+
+SEARCH_LIMIT_PER_KIND = 8
+
+
+class OmniLoginView(LoginView):
+    template_name = "omni/login.html"
+    redirect_authenticated_user = True
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("login")
+
+
+@login_required
+def dashboard(request):
+    actor = Actor.from_request(request)
+    panels = [(panel.template, panel.context(actor)) for panel in registry.panels if panel.allowed(actor)]
+    return render(request, "omni/dashboard.html", {"panels": panels})
+
+
+@login_required
+@require_GET
+def global_search(request):
+    """Search as you type across what the apps register; a scanned code opens its page."""
+    actor = Actor.from_request(request)
+    query = request.GET.get("q", "").strip()[:100]
+    if query and request.GET.get("go"):
+        for exact_match in registry.exact_match:
+            url = exact_match(query, actor)
+            if url:
+                if request.htmx:
+                    response = render(request, "omni/_search_results.html", {"hits": [], "query": query})
+                    response["HX-Redirect"] = url
+                    return response
+                return redirect(url)
+    hits = []
+    if len(query) >= 2:
+        for provider in registry.search:
+            hits.extend(provider(query, actor, SEARCH_LIMIT_PER_KIND))
+    template = "omni/_search_results.html" if request.htmx else "omni/search.html"
+    return render(request, template, {"hits": hits, "query": query})

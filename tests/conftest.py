@@ -1,0 +1,112 @@
+"""Fixtures shared by every app's tests.
+
+API tests call Omni over real HTTP through Django's test client with a real token:
+``api_as("pos", location=store)`` returns a client that sends ``Authorization: Token``.
+"""
+
+import pytest
+from django.test import Client
+
+from omni import celery_app
+from omni.sms import MemorySmsBackend
+from tests.factories.omni import LocationFactory, StaffFactory, WarehouseFactory, make_api_client
+
+# Tasks run inline in tests, whatever CELERY_BROKER_URL says; the broker itself is
+# exercised by tests that start a real worker.
+celery_app.conf.task_always_eager = True
+celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.OMNI_SMS_BACKEND = "omni.sms.MemorySmsBackend"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    MemorySmsBackend.outbox.clear()
+    yield
+    MemorySmsBackend.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+class ApiTestClient(Client):
+    """A Django test client that speaks JSON and carries a token."""
+
+    def __init__(self, token: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.token = token
+
+    def _headers(self, headers):
+        headers = dict(headers or {})
+        if self.token:
+            headers.setdefault("Authorization", f"Token {self.token}")
+        return headers
+
+    def get(self, path, data=None, headers=None, **extra):
+        return super().get(path, data, headers=self._headers(headers), **extra)
+
+    def post(self, path, data=None, headers=None, **extra):
+        return super().post(
+            path, data if data is not None else {}, content_type="application/json",
+            headers=self._headers(headers), **extra,
+        )
+
+    def patch(self, path, data=None, headers=None, **extra):
+        return super().patch(path, data or {}, content_type="application/json", headers=self._headers(headers), **extra)
+
+    def put(self, path, data=None, headers=None, **extra):
+        return super().put(path, data or {}, content_type="application/json", headers=self._headers(headers), **extra)
+
+    def delete(self, path, data=None, headers=None, **extra):
+        return super().delete(path, data, content_type="application/json", headers=self._headers(headers), **extra)
+
+
+@pytest.fixture
+def store(db):
+    return LocationFactory(code="paris", name="Paris Rivoli", city="Paris")
+
+
+@pytest.fixture
+def other_store(db):
+    return LocationFactory(code="lyon", name="Lyon Part-Dieu", city="Lyon")
+
+
+@pytest.fixture
+def warehouse(db):
+    return WarehouseFactory(code="warehouse", name="E-shop warehouse", city="Saran")
+
+
+@pytest.fixture
+def api_as(db):
+    """``api_as(kind, location=None)`` -> an ApiTestClient authenticated as a new client of that kind."""
+
+    def make(kind: str, location=None) -> ApiTestClient:
+        client, token = make_api_client(kind, location=location)
+        api = ApiTestClient(token)
+        api.api_client = client
+        return api
+
+    return make
+
+
+@pytest.fixture
+def staff_client(db):
+    """``staff_client(role, locations=[...])`` -> a logged-in test client (session + CSRF on pages)."""
+
+    def make(role: str = "store_staff", locations=(), **fields) -> Client:
+        user = StaffFactory(role=role, locations=list(locations), **fields)
+        client = ApiTestClient()
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return make
