@@ -14,6 +14,13 @@ from simple_history.models import HistoricalRecords
 from .channels import Channel
 
 
+def history_user(request=None, **kwargs):
+    """Audit history names a staff member; API clients' changes are recorded by the
+    services' own ledgers, so the history keeps no user for them."""
+    user = getattr(request, "user", None)
+    return user if isinstance(user, User) else None
+
+
 class Location(models.Model):
     class Kind(models.TextChoices):
         STORE = "store", _("Store")
@@ -31,7 +38,7 @@ class Location(models.Model):
     ship_from_store = models.BooleanField(_("ship from store"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["kind", "name"]
@@ -55,7 +62,7 @@ class User(AbstractUser):
     # The channel a staff member sells on: store staff in a store, agents on the phone.
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.STORE)
     locations = models.ManyToManyField(Location, blank=True, related_name="staff", verbose_name=_("locations"))
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], get_user=history_user)
 
     class Meta:
         verbose_name = _("staff member")

@@ -170,6 +170,7 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = BASE_DIR / "media"
+WHITENOISE_USE_FINDERS = DEBUG
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
