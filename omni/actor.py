@@ -93,7 +93,8 @@ class Actor:
     @property
     def is_sales_client(self) -> bool:
         """A website, app or call-centre client: sells, reads stock, never moves it."""
-        return bool(self.client and self.client.kind in (ApiClient.Kind.WEB, ApiClient.Kind.APP, ApiClient.Kind.CALL_CENTRE))
+        sales_kinds = (ApiClient.Kind.WEB, ApiClient.Kind.APP, ApiClient.Kind.CALL_CENTRE)
+        return bool(self.client and self.client.kind in sales_kinds)
 
     @property
     def acts_everywhere(self) -> bool:

@@ -71,7 +71,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(exc, exceptions.APIException) and isinstance(response.data, dict):
-        if not isinstance(exc, exceptions.ValidationError):
-            response.data.setdefault("code", exc.default_code)
+    carries_code = isinstance(exc, exceptions.APIException) and not isinstance(exc, exceptions.ValidationError)
+    if response is not None and carries_code and isinstance(response.data, dict):
+        response.data.setdefault("code", exc.default_code)
     return response

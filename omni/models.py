@@ -144,6 +144,9 @@ class IdempotencyRecord(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_per_scope")]
 
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} ({self.state})"
+
 
 class Message(models.Model):
     """The outbox: an SMS or e-mail, written in the transaction of the change that causes

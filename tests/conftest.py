@@ -104,7 +104,7 @@ def staff_client(db):
 
     def make(role: str = "store_staff", locations=(), **fields) -> Client:
         user = StaffFactory(role=role, locations=list(locations), **fields)
-        client = ApiTestClient()
+        client = Client()  # form posts, like a browser; pass content_type for JSON
         client.force_login(user)
         client.user = user
         return client

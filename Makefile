@@ -1,0 +1,58 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is optional.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install migrate seed worker beat lint format messages bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+## Serve the demo on http://127.0.0.1:8000 (SQLite, inline Celery, SMS and e-mail on the console).
+run: seed
+	@echo "Omni on http://$(HOST):$(PORT)/  (API: /api/v1/, docs: /api/docs/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## The whole suite, browser tests included (Debian's chromium).
+test: install
+	$(VENV)/bin/pytest
+
+worker: install
+	$(VENV)/bin/celery -A omni worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A omni beat --loglevel=INFO
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Refresh the French catalogue (needs gettext's xgettext) and compile it.
+messages: install
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --no-obsolete
+	$(PY) scripts/translate.py
+
+bench: install
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .test-db.sqlite3* staticfiles

@@ -1,0 +1,136 @@
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from omni.idempotency import purge_expired
+from omni.models import IdempotencyRecord, Location
+from tests.conftest import ApiTestClient
+from tests.factories.omni import make_api_client
+
+LOCATION = {"code": "nantes", "name": "Omni Nantes", "kind": "store", "city": "Nantes"}
+LOCATION2 = {"code": "rennes", "name": "Omni Rennes", "kind": "store", "city": "Rennes"}
+
+
+def _fp(client, body) -> str:
+    """The fingerprint a request with this body gets, as the mechanism computes it."""
+    import hashlib
+    import json
+
+    canonical = json.dumps(body, sort_keys=True)
+    return hashlib.sha256(f"POST /api/v1/locations/\n{canonical}".encode()).hexdigest()
+
+
+@pytest.fixture
+def erp(api_as):
+    return api_as("integration")
+
+
+def post(client, body, key="key-1"):
+    return client.post("/api/v1/locations/", body, headers={"Idempotency-Key": key})
+
+
+@pytest.mark.django_db
+def test_replay_returns_the_first_response_and_creates_nothing(erp):
+    first = post(erp, LOCATION)
+    assert first.status_code == 201
+    assert "Idempotent-Replayed" not in first.headers
+
+    replay = post(erp, LOCATION)
+    assert replay.status_code == 201
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert replay.json() == first.json()
+    assert Location.objects.filter(code="nantes").count() == 1
+
+
+@pytest.mark.django_db
+def test_same_key_different_body_is_422_and_changes_nothing(erp):
+    post(erp, LOCATION)
+    response = post(erp, {**LOCATION, "code": "rennes", "name": "Omni Rennes"})
+    assert response.status_code == 422
+    assert response.json()["code"] == "idempotency_key_reused"
+    assert not Location.objects.filter(code="rennes").exists()
+
+
+@pytest.mark.django_db
+def test_same_key_while_in_flight_is_409(erp):
+    post(erp, LOCATION)  # learn the fingerprint the way a request stores it
+    record = IdempotencyRecord.objects.get()
+    IdempotencyRecord.objects.filter(pk=record.pk).update(state=IdempotencyRecord.State.IN_FLIGHT)
+
+    response = post(erp, LOCATION)
+    assert response.status_code == 409
+    assert response.json()["code"] == "idempotency_key_in_use"
+    assert Location.objects.filter(code="nantes").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_abandoned_in_flight_key_is_taken_over(erp, settings):
+    post(erp, LOCATION, key="probe")  # learn the fingerprint of the body below
+    probe = IdempotencyRecord.objects.get(key="probe")
+    IdempotencyRecord.objects.create(
+        scope=probe.scope, key="dead", fingerprint=_fp(erp, LOCATION2),
+        created_at=timezone.now() - timedelta(seconds=settings.OMNI_IDEMPOTENCY_STALE_SECONDS + 5),
+    )
+    response = post(erp, LOCATION2, key="dead")
+    assert response.status_code == 201
+    assert Location.objects.filter(code="rennes").count() == 1
+    assert IdempotencyRecord.objects.get(key="dead").state == IdempotencyRecord.State.DONE
+
+
+@pytest.mark.django_db
+def test_keys_are_scoped_per_client(erp, api_as):
+    other = api_as("integration")
+    assert post(erp, LOCATION).status_code == 201
+    second = post(other, {**LOCATION, "code": "rennes"})
+    assert second.status_code == 201
+    assert "Idempotent-Replayed" not in second.headers
+
+
+@pytest.mark.django_db
+def test_a_refusal_is_replayed_too(erp):
+    bad = {**LOCATION, "kind": "spaceship"}
+    first = post(erp, bad)
+    assert first.status_code == 400
+    replay = post(erp, bad)
+    assert replay.status_code == 400
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert replay.json() == first.json()
+
+
+@pytest.mark.django_db
+def test_records_expire_after_the_ttl(erp, settings):
+    bad = {**LOCATION, "kind": "spaceship"}
+    post(erp, bad)
+    IdempotencyRecord.objects.update(created_at=timezone.now() - timedelta(hours=settings.OMNI_IDEMPOTENCY_TTL_HOURS + 1))
+    again = post(erp, bad)  # an expired key is a new key: the request runs again
+    assert again.status_code == 400
+    assert "Idempotent-Replayed" not in again.headers
+    IdempotencyRecord.objects.update(created_at=timezone.now() - timedelta(hours=settings.OMNI_IDEMPOTENCY_TTL_HOURS + 1))
+    assert purge_expired() == 1
+    assert not IdempotencyRecord.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_create_exactly_one_location():
+    _client, token = make_api_client("integration", name="erp-race")
+    statuses, barrier = [], threading.Barrier(8)
+
+    def retry():
+        try:
+            barrier.wait()
+            statuses.append(post(ApiTestClient(token), LOCATION, key="race").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=retry) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Location.objects.filter(code="nantes").count() == 1
+    assert statuses.count(201) >= 1
+    assert set(statuses) <= {201, 409}
+    assert IdempotencyRecord.objects.get(key="race").state == IdempotencyRecord.State.DONE
