@@ -22,10 +22,10 @@ class StaffAdmin(UserAdmin, SimpleHistoryAdmin):
 
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "location", "token_prefix", "is_active", "created_at", "last_used_at"]
+    list_display = ["name", "kind", "location", "token_prefix", "is_active", "created_at"]
     list_filter = ["kind", "is_active"]
-    readonly_fields = ["token_prefix", "created_at", "last_used_at"]
-    fields = ["name", "kind", "location", "is_active", "token_prefix", "created_at", "last_used_at"]
+    readonly_fields = ["token_prefix", "created_at"]
+    fields = ["name", "kind", "location", "is_active", "token_prefix", "created_at"]
 
     def has_add_permission(self, request):
         return False  # tokens are issued by `manage.py create_api_client`, shown once

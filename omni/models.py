@@ -98,7 +98,6 @@ class ApiClient(models.Model):
     token_prefix = models.CharField(max_length=12, editable=False, help_text=_("To recognise a token."))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
 
     # DRF treats the authenticated principal as a user; a client is always authenticated.
     is_authenticated = True

@@ -224,6 +224,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "omni.tasks.purge_idempotency_records",
         "schedule": crontab(minute=17),
     },
+    "customers-recompute-segments": {"task": "customers.tasks.recompute_segments", "schedule": crontab(minute=42)},
 }
 
 # --- Notifications --------------------------------------------------------------------
