@@ -1,2 +1,13 @@
+from django.urls import path
+
+from . import views
+
 app_name = "inventory"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.stock_lookup, name="lookup"),
+    path("products/<str:sku>/", views.product_detail, name="product"),
+    path("products/<str:sku>/movements/", views.movement_create, name="movement-create"),
+    path("products/<str:sku>/transfers/", views.transfer_create, name="transfer-create"),
+    path("import/", views.import_start, name="import"),
+    path("import/<uuid:job_id>/", views.import_detail, name="import-detail"),
+]

@@ -1,0 +1,271 @@
+"""CSV imports of products and of stock counts: preview (validate every row, write
+nothing), then a Celery task applies the valid rows one by one through the services,
+recording progress and each row's error.
+
+Products: ``sku,name,price[,barcode,category,size,colour,price_web,price_app,price_store,price_call_centre,is_active]``
+Counts:   ``sku,location,quantity[,reason]``
+Separator ``,`` or ``;``; UTF-8 (with or without BOM).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from omni.actor import Actor
+from omni.channels import Channel
+from omni.errors import DomainError
+from omni.models import Location, User
+
+from .models import ImportJob, Product, is_valid_ean13
+from .permissions import can_move_stock_at, can_write_catalogue
+from .services import product_create, product_update, stock_count
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+PROGRESS_EVERY = 25
+REQUIRED = {ImportJob.Kind.PRODUCTS: ["sku", "name", "price"], ImportJob.Kind.COUNTS: ["sku", "location", "quantity"]}
+CHANNEL_COLUMNS = {f"price_{channel}": channel for channel in Channel.values}
+
+
+class ImportRefused(DomainError):
+    code = "import_invalid"
+    status = 400
+
+
+@dataclass
+class RowResult:
+    line: int
+    data: dict
+    errors: list[str] = field(default_factory=list)
+    action: str = ""  # create | update | count
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+def read_csv(content: str) -> list[dict[str, str]]:
+    if len(content.encode()) > MAX_BYTES:
+        raise ImportRefused(_("The file is larger than 5 MB."))
+    content = content.lstrip("\ufeff")
+    first_line = content.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(content), delimiter=delimiter)
+    if not reader.fieldnames:
+        raise ImportRefused(_("The file is empty."))
+    reader.fieldnames = [(name or "").strip().lower() for name in reader.fieldnames]
+    rows = []
+    for row in reader:
+        rows.append({key: (value or "").strip() for key, value in row.items() if key})
+        if len(rows) > MAX_ROWS:
+            raise ImportRefused(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+    return rows
+
+
+def decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportRefused(_("The file is not UTF-8 text."))
+
+
+def _money(value: str) -> Decimal | None:
+    try:
+        amount = Decimal(value.replace(",", ".").replace("€", "").strip())
+    except (InvalidOperation, AttributeError):
+        return None
+    return amount if amount.is_finite() and amount >= 0 and amount < Decimal("1e9") else None
+
+
+def _check_product_row(row: dict, product: Product | None, barcodes: dict[str, str]) -> tuple[dict, list[str]]:
+    errors, data = [], {}
+    sku = row.get("sku", "")
+    if not sku or len(sku) > 64:
+        errors.append(_("sku: required, at most 64 characters."))
+    data["name"] = row.get("name", "")[:200]
+    if not data["name"]:
+        errors.append(_("name: required."))
+    price = _money(row.get("price", ""))
+    if price is None:
+        errors.append(_("price: not an amount."))
+    data["price"] = price
+    barcode = row.get("barcode", "")
+    if barcode:
+        if not is_valid_ean13(barcode):
+            errors.append(_("barcode: not a valid EAN-13."))
+        elif barcodes.get(barcode, sku) != sku:
+            errors.append(_("barcode: already used by %(sku)s.") % {"sku": barcodes[barcode]})
+        data["barcode"] = barcode
+    if "category" in row:
+        data["category"] = slugify(row["category"])[:40]
+    attributes = dict(product.attributes) if product else {}
+    for key in ("size", "colour"):
+        if row.get(key):
+            attributes[key] = row[key][:40]
+    data["attributes"] = attributes
+    if row.get("is_active"):
+        data["is_active"] = row["is_active"].lower() not in ("0", "false", "no", "non", "n")
+    prices = {}
+    for column, channel in CHANNEL_COLUMNS.items():
+        if row.get(column):
+            amount = _money(row[column])
+            if amount is None:
+                errors.append(_("%(column)s: not an amount.") % {"column": column})
+            prices[channel] = amount
+    data["channel_prices"] = prices
+    return data, errors
+
+
+def preview(*, kind: str, content: str, actor: Actor) -> list[RowResult]:
+    """Validate every row against the database (a constant number of queries), write nothing."""
+    if kind not in ImportJob.Kind.values:
+        raise ImportRefused(_("Unknown import kind."))
+    rows = read_csv(content)
+    missing = [column for column in REQUIRED[kind] if rows and column not in rows[0]]
+    if missing:
+        raise ImportRefused(_("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)})
+    if kind == ImportJob.Kind.PRODUCTS and not can_write_catalogue(actor):
+        raise ImportRefused(_("Only administrators import the catalogue."))
+    skus = {row.get("sku", "") for row in rows}
+    products = {product.sku: product for product in Product.objects.filter(sku__in=skus)}
+    results = []
+    if kind == ImportJob.Kind.PRODUCTS:
+        wanted = {row.get("barcode") for row in rows if row.get("barcode")}
+        barcodes = dict(Product.objects.filter(barcode__in=wanted).values_list("barcode", "sku"))
+        seen: set[str] = set()
+        for line, row in enumerate(rows, start=2):
+            data, errors = _check_product_row(row, products.get(row.get("sku", "")), barcodes)
+            if row.get("sku") in seen:
+                errors.append(_("sku: appears twice in the file."))
+            seen.add(row.get("sku", ""))
+            if data.get("barcode") and not errors:
+                barcodes[data["barcode"]] = row["sku"]
+            action = "update" if row.get("sku") in products else "create"
+            results.append(RowResult(line, {"sku": row.get("sku", ""), **data}, errors, action))
+        return results
+    locations = {loc.code: loc for loc in Location.objects.filter(code__in={row.get("location") for row in rows})}
+    for line, row in enumerate(rows, start=2):
+        errors = []
+        if row.get("sku") not in products:
+            errors.append(_("sku: unknown product."))
+        location = locations.get(row.get("location", ""))
+        if location is None:
+            errors.append(_("location: unknown location."))
+        elif not can_move_stock_at(actor, location):
+            errors.append(_("location: not one of your locations."))
+        quantity = row.get("quantity", "")
+        if not quantity.isdigit() or int(quantity) > 1_000_000:
+            errors.append(_("quantity: a whole number from 0."))
+        data = {
+            "sku": row.get("sku", ""),
+            "location": row.get("location", ""),
+            "quantity": int(quantity) if quantity.isdigit() else quantity,
+            "reason": row.get("reason", "")[:200],
+        }
+        results.append(RowResult(line, data, errors, "count"))
+    return results
+
+
+@transaction.atomic
+def import_prepare(*, kind: str, filename: str, content: str, actor: Actor) -> tuple[ImportJob, list[RowResult]]:
+    """Check the file and keep it as a job awaiting confirmation; nothing is imported yet."""
+    results = preview(kind=kind, content=content, actor=actor)
+    job = ImportJob.objects.create(
+        kind=kind,
+        filename=filename[:200],
+        content=content,
+        total_rows=len(results),
+        error_rows=sum(1 for result in results if not result.is_valid),
+        created_by=actor.user,
+    )
+    return job, results
+
+
+@transaction.atomic
+def import_confirm(*, job: ImportJob, actor: Actor) -> ImportJob:
+    """Queue the import after commit. Confirming twice queues it once."""
+    from .tasks import run_import
+
+    if job.created_by_id != getattr(actor.user, "pk", None):
+        raise ImportRefused(_("Only the person who uploaded this file may confirm it."))
+    confirmed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
+        status=ImportJob.Status.PENDING, error_rows=0
+    )
+    if confirmed:
+        transaction.on_commit(lambda: run_import.delay(str(job.pk)))
+    job.refresh_from_db()
+    return job
+
+
+def _apply(job: ImportJob, result: RowResult, actor: Actor) -> None:
+    data = dict(result.data)
+    if job.kind == ImportJob.Kind.COUNTS:
+        stock_count(
+            sku=data["sku"],
+            location=Location.objects.get(code=data["location"]),
+            quantity=data["quantity"],
+            reason=data["reason"] or _("CSV count %(file)s") % {"file": job.filename},
+            reference=f"import:{job.pk}",
+            actor=actor,
+        )
+        return
+    sku = data.pop("sku")
+    product = Product.objects.filter(sku=sku).first()
+    if product is None:
+        product_create(actor=actor, sku=sku, **data)
+    else:
+        product_update(product=product, actor=actor, **data)
+
+
+def import_run(*, job_id: str) -> ImportJob | None:
+    """Apply a job's rows. Only one run takes a pending job, so running it twice is safe."""
+    taken = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.RUNNING
+    )
+    if not taken:
+        return None
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    actor = Actor.for_user(job.created_by) if isinstance(job.created_by, User) else Actor.system()
+    errors, applied = [], 0
+    try:
+        results = preview(kind=job.kind, content=job.content, actor=actor)
+        for index, result in enumerate(results, start=1):
+            if result.is_valid:
+                try:
+                    with transaction.atomic():
+                        _apply(job, result, actor)
+                    applied += 1
+                except DomainError as exc:
+                    result.errors.append(exc.detail)
+                except Exception as exc:  # noqa: BLE001 - one bad row must not stop the file
+                    result.errors.append(str(exc)[:200])
+            if result.errors:
+                errors.append({"line": result.line, "sku": result.data.get("sku", ""), "errors": result.errors})
+            if index % PROGRESS_EVERY == 0:
+                ImportJob.objects.filter(pk=job.pk).update(
+                    processed_rows=index, applied_rows=applied, error_rows=len(errors)
+                )
+        status = ImportJob.Status.DONE
+    except DomainError as exc:
+        errors.append({"line": 0, "sku": "", "errors": [exc.detail]})
+        status = ImportJob.Status.FAILED
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status,
+        processed_rows=job.total_rows,
+        applied_rows=applied,
+        error_rows=len(errors),
+        errors=errors[:1000],
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job

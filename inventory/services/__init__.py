@@ -1,0 +1,38 @@
+"""Every write of the inventory. Other apps use these names (all keyword-only):
+
+- catalogue: ``product_create``, ``product_update``
+- stock: ``stock_move`` (``stock_receive``, ``stock_adjust``, ``stock_count``), ``stock_transfer``
+- orders: ``stock_reserve``, ``stock_release``, ``stock_consume``, ``stock_sell``,
+  ``stock_return``, ``reservations_expire``
+"""
+
+from .catalogue import product_create, product_update
+from .stock import (
+    reservations_expire,
+    stock_adjust,
+    stock_consume,
+    stock_count,
+    stock_move,
+    stock_receive,
+    stock_release,
+    stock_reserve,
+    stock_return,
+    stock_sell,
+    stock_transfer,
+)
+
+__all__ = [
+    "product_create",
+    "product_update",
+    "reservations_expire",
+    "stock_adjust",
+    "stock_consume",
+    "stock_count",
+    "stock_move",
+    "stock_receive",
+    "stock_release",
+    "stock_reserve",
+    "stock_return",
+    "stock_sell",
+    "stock_transfer",
+]

@@ -1,0 +1,284 @@
+"""Staff pages: stock look-up (scan), product page with history and stock forms, CSV
+imports. Each view renders the full page, or its fragment for htmx."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from omni.actor import Actor
+from omni.errors import DomainError
+from omni.models import Location
+
+from . import imports, selectors, services
+from .models import ImportJob, MovementKind, Product, StockLevel
+from .permissions import can_move_stock, can_move_stock_at, can_write_catalogue
+
+PAGE_SIZE = 25
+HISTORY_PAGE_SIZE = 25
+
+
+def _staff(request) -> Actor | None:
+    actor = Actor.from_request(request)
+    return actor if actor.user is not None else None
+
+
+def _movable_locations(actor: Actor) -> list[Location]:
+    locations = Location.objects.filter(is_active=True).order_by("kind", "name")
+    return [location for location in locations if can_move_stock_at(actor, location)]
+
+
+# --- forms ---------------------------------------------------------------------------------
+class MovementForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Movement"),
+        choices=[
+            (MovementKind.RECEIPT, gettext_lazy("Receipt (adds)")),
+            (MovementKind.ADJUSTMENT, gettext_lazy("Adjustment (+/-)")),
+            (MovementKind.COUNT, gettext_lazy("Count (sets on hand)")),
+        ],
+    )
+    location = forms.ModelChoiceField(label=gettext_lazy("Location"), queryset=Location.objects.none(),
+                                      to_field_name="code")
+    quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=-1_000_000, max_value=1_000_000)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, locations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.filter(pk__in=[loc.pk for loc in locations])
+        self.fields["location"].choices = [("", "---------")] + [(loc.code, loc.name) for loc in locations]
+
+
+class TransferForm(forms.Form):
+    from_location = forms.ModelChoiceField(label=gettext_lazy("From"), queryset=Location.objects.none(),
+                                           to_field_name="code")
+    to_location = forms.ModelChoiceField(label=gettext_lazy("To"), queryset=Location.objects.filter(is_active=True),
+                                         to_field_name="code")
+    quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1, max_value=1_000_000)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, locations=(), all_locations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_location"].queryset = Location.objects.filter(pk__in=[loc.pk for loc in locations])
+        self.fields["from_location"].choices = [("", "---------")] + [(loc.code, loc.name) for loc in locations]
+        self.fields["to_location"].choices = [("", "---------")] + [(loc.code, loc.name) for loc in all_locations]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_location") and data.get("from_location") == data.get("to_location"):
+            self.add_error("to_location", _("Choose a location other than the origin."))
+        return data
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("What"), choices=ImportJob.Kind.choices)
+    file = forms.FileField(label=gettext_lazy("CSV file"))
+
+
+# --- look-up -------------------------------------------------------------------------------
+@login_required
+@require_GET
+def stock_lookup(request):
+    """Scan or type: an exact SKU/barcode shows that product's stock everywhere at once."""
+    actor = _staff(request)
+    if actor is None:
+        return HttpResponseForbidden()
+    query = request.GET.get("q", "").strip()[:100]
+    exact = selectors.product_find(code=query) if query else None
+    context = {"query": query, "exact": exact}
+    if exact is not None:
+        context["rows"] = selectors.stock_for_product(product=exact, actor=actor)
+        context["total_available"] = selectors.total_available(context["rows"])
+    else:
+        products = Product.objects.active().search(query).order_by("name", "sku")
+        page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+        levels = StockLevel.objects.filter(product__in=list(page.object_list)).with_available()
+        totals: dict[int, int] = {}
+        own: dict[int, int] = {}
+        for level in levels:
+            totals[level.product_id] = totals.get(level.product_id, 0) + max(level.available, 0)
+            if level.location_id in actor.location_ids:
+                own[level.product_id] = own.get(level.product_id, 0) + max(level.available, 0)
+        context.update(
+            page=page,
+            results=[(product, own.get(product.pk, 0), totals.get(product.pk, 0)) for product in page.object_list],
+            has_own=bool(actor.location_ids),
+        )
+    template = "inventory/_lookup_results.html" if request.htmx else "inventory/lookup.html"
+    return render(request, template, context)
+
+
+# --- product page --------------------------------------------------------------------------
+def _product_context(request, product: Product, actor: Actor, **extra) -> dict:
+    rows = selectors.stock_for_product(product=product, actor=actor)
+    history = Paginator(selectors.movement_list(product=product), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    all_locations = [row for row in rows]  # noqa: C416 - rows are already ordered, own first
+    movable = _movable_locations(actor) if can_move_stock(actor) else []
+    return {
+        "product": product,
+        "rows": rows,
+        "total_available": selectors.total_available(rows),
+        "history": history,
+        "reservations": list(selectors.reservation_list(product=product)[:50]),
+        "movement_form": extra.pop("movement_form", None) or MovementForm(locations=movable),
+        "transfer_form": extra.pop("transfer_form", None)
+        or TransferForm(locations=movable, all_locations=_locations_of(all_locations)),
+        "can_move": bool(movable),
+        "price_rows": [(price.get_channel_display(), price.price) for price in product.channel_prices.all()],
+        **extra,
+    }
+
+
+def _locations_of(rows) -> list[Location]:
+    return [Location(pk=row.location_id, code=row.location, name=row.location_name) for row in rows]
+
+
+def _get_product(sku: str) -> Product:
+    return get_object_or_404(
+        Product.objects.prefetch_related(Prefetch("channel_prices")), sku=sku
+    )
+
+
+@login_required
+@require_GET
+def product_detail(request, sku):
+    actor = _staff(request)
+    if actor is None:
+        return HttpResponseForbidden()
+    product = _get_product(sku)
+    context = _product_context(request, product, actor)
+    if request.htmx and request.GET.get("page"):
+        return render(request, "inventory/_history.html", context)
+    return render(request, "inventory/product.html", context)
+
+
+def _panel(request, product, actor, *, status=200, **extra):
+    context = _product_context(request, product, actor, **extra)
+    if request.htmx:
+        return render(request, "inventory/_product_panel.html", context, status=status)
+    return render(request, "inventory/product.html", context, status=status)
+
+
+@login_required
+@require_POST
+def movement_create(request, sku):
+    actor = _staff(request)
+    if actor is None:
+        return HttpResponseForbidden()
+    product = _get_product(sku)
+    movable = _movable_locations(actor)
+    form = MovementForm(request.POST, locations=movable)
+    if not form.is_valid():
+        return _panel(request, product, actor, status=400, movement_form=form, error=_("Check the form."))
+    try:
+        level = services.stock_move(
+            sku=product.sku,
+            location=form.cleaned_data["location"],
+            kind=form.cleaned_data["kind"],
+            quantity=form.cleaned_data["quantity"],
+            reason=form.cleaned_data["reason"],
+            actor=actor,
+        )
+    except DomainError as exc:
+        return _panel(request, product, actor, status=exc.status, movement_form=form, error=exc.detail)
+    message = _("%(location)s now holds %(on_hand)s on hand, %(available)s available.") % {
+        "location": level.location.name, "on_hand": level.on_hand, "available": level.available
+    }
+    if not request.htmx:
+        return redirect("inventory:product", sku=product.sku)
+    return _panel(request, product, actor, success=message)
+
+
+@login_required
+@require_POST
+def transfer_create(request, sku):
+    actor = _staff(request)
+    if actor is None:
+        return HttpResponseForbidden()
+    product = _get_product(sku)
+    movable = _movable_locations(actor)
+    all_locations = list(Location.objects.filter(is_active=True).order_by("kind", "name"))
+    form = TransferForm(request.POST, locations=movable, all_locations=all_locations)
+    if not form.is_valid():
+        return _panel(request, product, actor, status=400, transfer_form=form, error=_("Check the form."))
+    try:
+        source, target = services.stock_transfer(
+            sku=product.sku,
+            from_location=form.cleaned_data["from_location"],
+            to_location=form.cleaned_data["to_location"],
+            quantity=form.cleaned_data["quantity"],
+            reason=form.cleaned_data["reason"],
+            actor=actor,
+        )
+    except DomainError as exc:
+        return _panel(request, product, actor, status=exc.status, transfer_form=form, error=exc.detail)
+    message = _("%(quantity)s moved from %(source)s to %(target)s (%(reference)s).") % {
+        "quantity": form.cleaned_data["quantity"], "source": source.location.name,
+        "target": target.location.name, "reference": source.last_reference,
+    }
+    if not request.htmx:
+        return redirect("inventory:product", sku=product.sku)
+    return _panel(request, product, actor, success=message)
+
+
+# --- imports -------------------------------------------------------------------------------
+def _may_import(actor: Actor | None) -> bool:
+    return actor is not None and (can_write_catalogue(actor) or actor.is_store_staff)
+
+
+@login_required
+def import_start(request):
+    actor = _staff(request)
+    if not _may_import(actor):
+        return HttpResponseForbidden()
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "jobs": ImportJob.objects.filter(created_by=actor.user)[:10]}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > imports.MAX_BYTES:
+                raise imports.ImportRefused(_("The file is larger than 5 MB."))
+            content = imports.decode(upload.read())
+            job, results = imports.import_prepare(
+                kind=form.cleaned_data["kind"], filename=upload.name, content=content, actor=actor
+            )
+        except DomainError as exc:
+            context["error"] = exc.detail
+            return render(request, "inventory/import.html", context, status=exc.status)
+        return redirect("inventory:import-detail", job_id=job.pk)
+    return render(request, "inventory/import.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def import_detail(request, job_id):
+    """Preview (rows and their errors, then confirm) or progress of a running import."""
+    actor = _staff(request)
+    if not _may_import(actor):
+        return HttpResponseForbidden()
+    job = get_object_or_404(ImportJob, pk=job_id, created_by=actor.user)
+    context = {"job": job}
+    if request.method == "POST":
+        try:
+            job = imports.import_confirm(job=job, actor=actor)
+        except DomainError as exc:
+            context["error"] = exc.detail
+        if not request.htmx:
+            return redirect("inventory:import-detail", job_id=job.pk)
+        context["job"] = job
+    if job.status == ImportJob.Status.PREVIEW:
+        try:
+            results = imports.preview(kind=job.kind, content=job.content, actor=actor)
+        except DomainError as exc:
+            results, context["error"] = [], exc.detail
+        context["preview_rows"] = results[:50]
+        context["error_results"] = [result for result in results if not result.is_valid][:200]
+        context["valid_count"] = sum(1 for result in results if result.is_valid)
+    template = "inventory/_import_progress.html" if request.htmx else "inventory/import_detail.html"
+    return render(request, template, context)
