@@ -1,0 +1,302 @@
+"""Customers API (contract: Customers). Thin: serializers validate, services decide."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from omni.actor import Actor
+from omni.idempotency import run_idempotent
+from omni.models import Location
+
+from .identifiers import normalise_card, normalise_email, normalise_phone
+from .models import Contact, Customer, Medium
+from .permissions import may_handle_personal_data, may_write_customers
+from .selectors import customer_get, customer_list, customer_search
+from .services import contact_record, customer_erase, customer_export, customer_find_or_create, customer_update
+from .timeline import customer_timeline
+
+TIMELINE_DEFAULT = 50
+TIMELINE_MAX = 200
+
+
+# --- output -----------------------------------------------------------------------------
+class CustomerOutput(serializers.ModelSerializer):
+    consents = serializers.SerializerMethodField()
+    consent_details = serializers.SerializerMethodField()
+    channels = serializers.SerializerMethodField()
+    segments = serializers.SerializerMethodField()
+    preferred_store = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "email",
+            "phone",
+            "loyalty_card",
+            "first_name",
+            "last_name",
+            "consents",
+            "consent_details",
+            "channels",
+            "segments",
+            "created_at",
+            "city",
+            "preferred_store",
+            "is_erased",
+        ]
+
+    def get_consents(self, customer: Customer) -> dict[str, bool]:
+        return {medium: customer.consent(medium) for medium in Medium.values}
+
+    def get_consent_details(self, customer: Customer) -> dict:
+        return {
+            medium: {
+                "granted": customer.consent(medium),
+                "at": serializers.DateTimeField().to_representation(getattr(customer, f"{medium}_consent_at"))
+                if getattr(customer, f"{medium}_consent_at")
+                else None,
+                "channel": getattr(customer, f"{medium}_consent_channel") or None,
+            }
+            for medium in Medium.values
+        }
+
+    def get_channels(self, customer: Customer) -> list[str]:
+        return [use.channel for use in customer.channel_uses.all()]
+
+    def get_segments(self, customer: Customer) -> list[str]:
+        return [segment.slug for segment in customer.segments.all()]
+
+
+class ContactOutput(serializers.ModelSerializer):
+    by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contact
+        fields = ["id", "kind", "channel", "note", "at", "by"]
+
+    def get_by(self, contact: Contact) -> str:
+        if contact.staff_id:
+            return contact.staff.get_username()
+        return contact.client.name if contact.client_id else ""
+
+
+# --- input ------------------------------------------------------------------------------
+class ConsentsInput(serializers.Serializer):
+    email = serializers.BooleanField(required=False, allow_null=True)
+    sms = serializers.BooleanField(required=False, allow_null=True)
+
+
+class CustomerInput(serializers.Serializer):
+    email = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=320)
+    phone = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=40)
+    loyalty_card = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=64)
+    first_name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=80)
+    last_name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=80)
+    city = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=80)
+    consents = ConsentsInput(required=False)
+    preferred_store = serializers.SlugRelatedField(
+        slug_field="code", queryset=Location.objects.filter(is_active=True), required=False, allow_null=True
+    )
+
+    def validate_email(self, value):
+        return normalise_email(value)
+
+    def validate_phone(self, value):
+        return normalise_phone(value)
+
+    def validate_loyalty_card(self, value):
+        return normalise_card(value)
+
+    def validate(self, data):
+        if not self.partial and not any(data.get(field) for field in ("email", "phone", "loyalty_card")):
+            raise serializers.ValidationError(_("Give at least one of email, phone or loyalty_card."))
+        for field in ("first_name", "last_name", "city"):
+            if field in data and data[field] is None:
+                data[field] = ""
+        return data
+
+
+class ContactInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Contact.Kind.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+# --- filters ----------------------------------------------------------------------------
+class NormalisedField(forms.CharField):
+    normalise = staticmethod(lambda value: value)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        try:
+            return type(self).normalise(value)
+        except DjangoValidationError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any odd input is a validation error, never a 500
+            raise DjangoValidationError(_("Invalid value."), code="invalid") from exc
+
+
+class EmailField(NormalisedField):
+    normalise = staticmethod(normalise_email)
+
+
+class PhoneField(NormalisedField):
+    normalise = staticmethod(normalise_phone)
+
+
+class CardField(NormalisedField):
+    normalise = staticmethod(normalise_card)
+
+
+class EmailFilter(django_filters.CharFilter):
+    field_class = EmailField
+
+
+class PhoneFilter(django_filters.CharFilter):
+    field_class = PhoneField
+
+
+class CardFilter(django_filters.CharFilter):
+    field_class = CardField
+
+
+class CustomerFilter(django_filters.FilterSet):
+    email = EmailFilter(field_name="email")
+    phone = PhoneFilter(field_name="phone")
+    loyalty_card = CardFilter(field_name="loyalty_card")
+    search = django_filters.CharFilter(method="filter_search", max_length=100)
+
+    class Meta:
+        model = Customer
+        fields = ["email", "phone", "loyalty_card", "search"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(pk__in=customer_search(value).values("pk")) if value else queryset
+
+
+# --- views ------------------------------------------------------------------------------
+class CustomerListCreateApi(generics.ListAPIView):
+    """Look customers up (every actor); find-or-create one (every actor but marketing)."""
+
+    serializer_class = CustomerOutput
+    filterset_class = CustomerFilter
+    actor_rules = {"POST": may_write_customers}
+
+    def get_queryset(self):
+        return customer_list(actor=Actor.from_request(self.request))
+
+    @extend_schema(
+        request=CustomerInput,
+        responses={200: CustomerOutput, 201: CustomerOutput, 409: OpenApiResponse(description="ambiguous_customer")},
+    )
+    def post(self, request):
+        return run_idempotent(self, request, lambda: self._find_or_create(request))
+
+    def _find_or_create(self, request):
+        incoming = CustomerInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        customer, created = customer_find_or_create(
+            actor=Actor.from_request(request),
+            email=data.get("email"),
+            phone=data.get("phone"),
+            loyalty_card=data.get("loyalty_card"),
+            first_name=data.get("first_name") or "",
+            last_name=data.get("last_name") or "",
+            consents=dict(data.get("consents") or {}),
+            preferred_store=data.get("preferred_store"),
+        )
+        customer = customer_get(actor=Actor.from_request(request), customer_id=customer.pk)
+        return Response(
+            CustomerOutput(customer).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class CustomerDetailApi(APIView):
+    actor_rules = {"PATCH": may_write_customers}
+
+    @extend_schema(responses=CustomerOutput)
+    def get(self, request, customer_id):
+        customer = customer_get(actor=Actor.from_request(request), customer_id=customer_id)
+        return Response(CustomerOutput(customer).data)
+
+    @extend_schema(request=CustomerInput, responses=CustomerOutput)
+    def patch(self, request, customer_id):
+        actor = Actor.from_request(request)
+        customer = customer_get(actor=actor, customer_id=customer_id)
+        incoming = CustomerInput(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        fields = dict(incoming.validated_data)
+        if "consents" in fields:
+            fields["consents"] = dict(fields["consents"])
+        customer_update(customer=customer, actor=actor, **fields)
+        return Response(CustomerOutput(customer_get(actor=actor, customer_id=customer.pk)).data)
+
+
+class CustomerTimelineApi(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request, customer_id):
+        customer = customer_get(actor=Actor.from_request(request), customer_id=customer_id)
+        try:
+            limit = max(1, min(int(request.query_params.get("limit", TIMELINE_DEFAULT)), TIMELINE_MAX))
+        except ValueError:
+            raise serializers.ValidationError({"limit": [_("A whole number.")]}) from None
+        entries = customer_timeline(customer, limit=limit)
+        field = serializers.DateTimeField()
+        return Response([{**entry, "at": field.to_representation(entry["at"])} for entry in entries])
+
+
+class CustomerContactsApi(APIView):
+    actor_rules = {"POST": may_write_customers}
+
+    @extend_schema(request=ContactInput, responses={201: ContactOutput})
+    def post(self, request, customer_id):
+        return run_idempotent(self, request, lambda: self._record(request, customer_id))
+
+    def _record(self, request, customer_id):
+        actor = Actor.from_request(request)
+        customer = customer_get(actor=actor, customer_id=customer_id)
+        incoming = ContactInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        contact = contact_record(customer=customer, actor=actor, **incoming.validated_data)
+        return Response(ContactOutput(contact).data, status=status.HTTP_201_CREATED)
+
+
+class CustomerExportApi(APIView):
+    """Every personal datum of the customer (GDPR), for administrators and the ERP."""
+
+    actor_rules = {"GET": may_handle_personal_data}
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, customer_id):
+        actor = Actor.from_request(request)
+        customer = customer_get(actor=actor, customer_id=customer_id)
+        return Response(customer_export(customer=customer, actor=actor))
+
+
+class EraseInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class CustomerEraseApi(APIView):
+    """Anonymise the customer (GDPR); orders stay for the accounts."""
+
+    actor_rules = {"POST": may_handle_personal_data}
+
+    @extend_schema(request=EraseInput, responses=CustomerOutput)
+    def post(self, request, customer_id):
+        actor = Actor.from_request(request)
+        customer = customer_get(actor=actor, customer_id=customer_id)
+        incoming = EraseInput(data=request.data if isinstance(request.data, dict) else {})
+        incoming.is_valid(raise_exception=True)
+        customer_erase(customer=customer, actor=actor, reason=incoming.validated_data["reason"])
+        return Response(CustomerOutput(customer_get(actor=actor, customer_id=customer.pk)).data)

@@ -1,0 +1,2 @@
+def seed_customers(stdout=None) -> None:
+    pass

@@ -1,0 +1,207 @@
+"""Reads shared by the API and the pages, each at a constant number of queries."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
+from django.http import Http404
+
+from omni.actor import Actor
+
+from .identifiers import normalise_card, normalise_email, phone_digits_for_search
+from .models import Customer, CustomerMerge, Segment
+from .permissions import may_read_customers
+
+MAX_MERGE_HOPS = 10
+
+
+def customer_queryset() -> QuerySet[Customer]:
+    """Live customers with what the contract's representation needs, prefetched."""
+    return (
+        Customer.objects.live()
+        .select_related("preferred_store")
+        .prefetch_related(
+            "channel_uses",
+            Prefetch("segments", queryset=Segment.objects.filter(is_active=True).order_by("slug")),
+        )
+    )
+
+
+def customer_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Customer]:
+    """Customers the actor may look up (every actor reads customers), filtered by
+    ``email``, ``phone`` (any format), ``loyalty_card`` and free-text ``search``;
+    erased customers are left out."""
+    if not may_read_customers(actor):
+        return Customer.objects.none()
+    filters = filters or {}
+    customers = customer_queryset().filter(is_erased=False)
+    if filters.get("email"):
+        customers = customers.filter(email=filters["email"].strip().lower())
+    if filters.get("phone"):
+        customers = customers.filter(phone=filters["phone"])
+    if filters.get("loyalty_card"):
+        customers = customers.filter(loyalty_card=filters["loyalty_card"])
+    if filters.get("search"):
+        customers = customers.filter(pk__in=customer_search(filters["search"]).values("pk"))
+    return customers.order_by(Lower("last_name"), Lower("first_name"), "created_at", "pk")
+
+
+def customer_get(*, actor: Actor, customer_id) -> Customer:
+    """The customer, following merges: a duplicate's old id leads to the customer it became."""
+    if not may_read_customers(actor):
+        raise Http404
+    for _hop in range(MAX_MERGE_HOPS):
+        customer = customer_queryset_all().filter(pk=customer_id).first()
+        if customer is None:
+            raise Http404
+        if customer.merged_into_id is None:
+            return customer
+        customer_id = customer.merged_into_id
+    raise Http404
+
+
+def customer_queryset_all() -> QuerySet[Customer]:
+    return Customer.objects.select_related("preferred_store").prefetch_related(
+        "channel_uses",
+        Prefetch("segments", queryset=Segment.objects.filter(is_active=True).order_by("slug")),
+    )
+
+
+NAME_TOKEN = re.compile(r"[\w'’-]+", re.UNICODE)
+
+
+def customer_search(query: str) -> QuerySet[Customer]:
+    """Active customers whose name, e-mail, phone (any format, or a part of it) or
+    loyalty card matches the query."""
+    query = (query or "").strip()[:100]
+    customers = Customer.objects.active()
+    if not query:
+        return customers.none()
+    condition = Q()
+    phone = phone_digits_for_search(query)
+    if phone:
+        condition |= Q(phone=phone) if phone.startswith("+") else Q(phone__contains=phone)
+    if "@" in query:
+        condition |= Q(email__icontains=query.lower())
+    else:
+        try:
+            email = normalise_email(query)
+        except Exception:  # noqa: BLE001 - not an e-mail address: other criteria apply
+            email = None
+        if email:
+            condition |= Q(email=email)
+    try:
+        card = normalise_card(query)
+    except Exception:  # noqa: BLE001 - not a card number
+        card = None
+    if card:
+        condition |= Q(loyalty_card=card)
+    tokens = NAME_TOKEN.findall(query)
+    if tokens and not phone:
+        names = Q()
+        for token in tokens[:4]:
+            names &= Q(first_name__icontains=token) | Q(last_name__icontains=token) | Q(email__istartswith=token)
+        condition |= names
+    if not condition:
+        return customers.none()
+    return customers.filter(condition)
+
+
+def customer_exact_match(query: str) -> Customer | None:
+    """The one customer a scanned card, a typed phone or an e-mail names exactly."""
+    query = (query or "").strip()[:100]
+    for field, normalise in (("loyalty_card", normalise_card), ("email", normalise_email)):
+        try:
+            value = normalise(query)
+        except Exception:  # noqa: BLE001, S112 - not that kind of identifier
+            continue
+        if value:
+            customer = Customer.objects.active().filter(**{field: value}).first()
+            if customer:
+                return customer
+    phone = phone_digits_for_search(query)
+    if phone and phone.startswith("+"):
+        return Customer.objects.active().filter(phone=phone).first()
+    return None
+
+
+def customer_merges(*, customer: Customer) -> list[CustomerMerge]:
+    return list(CustomerMerge.objects.filter(target=customer).select_related("actor_user").order_by("-at"))
+
+
+@dataclass
+class DuplicateSuggestion:
+    first: Customer
+    second: Customer
+    reasons: list[str]
+
+
+def _email_local(email: str | None) -> str:
+    if not email:
+        return ""
+    local = email.split("@", 1)[0].split("+", 1)[0]
+    return re.sub(r"[^a-z]", "", local)
+
+
+def duplicate_suggestions(*, limit: int = 50) -> list[DuplicateSuggestion]:
+    """Pairs of active customers with the same name and similar contact data: the same
+    e-mail address before the @, the same last eight phone digits, or contact data that
+    complete each other (one known by e-mail only, the other by phone only)."""
+    names = (
+        Customer.objects.active()
+        .exclude(first_name="")
+        .exclude(last_name="")
+        .annotate(first=Lower("first_name"), last=Lower("last_name"))
+        .values("first", "last")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("last", "first")[: limit * 4]
+    )
+    groups = [(row["first"], row["last"]) for row in names]
+    if not groups:
+        return []
+    condition = Q()
+    for first, last in groups:
+        condition |= Q(first_name__iexact=first, last_name__iexact=last)
+    by_name = defaultdict(list)
+    for customer in (
+        Customer.objects.active().filter(condition).select_related("preferred_store").order_by("created_at")
+    ):
+        by_name[(customer.first_name.lower(), customer.last_name.lower())].append(customer)
+    suggestions = []
+    for key in groups:
+        people = by_name.get(key, [])
+        for index, first in enumerate(people):
+            for second in people[index + 1 :]:
+                reasons = _similarities(first, second)
+                if reasons:
+                    suggestions.append(DuplicateSuggestion(first, second, reasons))
+                    if len(suggestions) >= limit:
+                        return suggestions
+    return suggestions
+
+
+def _similarities(a: Customer, b: Customer) -> list[str]:
+    from django.utils.translation import gettext as _
+
+    reasons = []
+    if _email_local(a.email) and _email_local(a.email) == _email_local(b.email):
+        reasons.append(_("similar e-mail"))
+    if a.phone and b.phone and a.phone[-8:] == b.phone[-8:]:
+        reasons.append(_("similar phone"))
+    complementary = (a.email and not a.phone and b.phone and not b.email) or (
+        a.phone and not a.email and b.email and not b.phone
+    )
+    if complementary:
+        reasons.append(_("e-mail on one, phone on the other"))
+    if reasons and a.preferred_store_id and a.preferred_store_id == b.preferred_store_id:
+        reasons.append(_("same preferred store"))
+    return reasons
+
+
+def segment_list(*, actor: Actor) -> QuerySet[Segment]:
+    return Segment.objects.select_related("updated_by").order_by("name")

@@ -1,0 +1,28 @@
+"""Every write of the customers app (one function per business operation)."""
+
+from .customers import (
+    contact_record,
+    customer_find_or_create,
+    customer_merge,
+    customer_touch_channel,
+    customer_update,
+    normalise_identifiers,
+)
+from .privacy import customer_erase, customer_export
+from .segments import segment_evaluate, segment_recompute, segment_recompute_all, segment_rules_clean, segment_save
+
+__all__ = [
+    "contact_record",
+    "customer_erase",
+    "customer_export",
+    "customer_find_or_create",
+    "customer_merge",
+    "customer_touch_channel",
+    "customer_update",
+    "normalise_identifiers",
+    "segment_evaluate",
+    "segment_recompute",
+    "segment_recompute_all",
+    "segment_rules_clean",
+    "segment_save",
+]

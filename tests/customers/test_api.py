@@ -1,0 +1,289 @@
+import pytest
+from django.test import Client
+
+from customers.models import ConsentEvent, Contact, Customer, CustomerChannel, CustomerIdentifier
+from tests.factories.customers import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/customers/"
+
+
+def test_anonymous_gets_401():
+    assert Client().get(URL).status_code == 401
+    assert Client().post(URL, {"email": "a@b.fr"}, content_type="application/json").status_code == 401
+    assert not Customer.objects.exists()
+
+
+def test_create_then_find_by_email_case_insensitively(api_as):
+    web = api_as("web")
+    created = web.post(URL, {"email": "Jeremy.Martin@Example.FR", "first_name": "Jérémy", "last_name": "Martin"})
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["email"] == "jeremy.martin@example.fr"
+    assert set(body) >= {
+        "id",
+        "email",
+        "phone",
+        "loyalty_card",
+        "first_name",
+        "last_name",
+        "consents",
+        "channels",
+        "segments",
+        "created_at",
+    }
+    assert body["channels"] == ["web"]
+    assert body["consents"] == {"email": False, "sms": False}
+    again = web.post(URL, {"email": "jeremy.martin@EXAMPLE.fr"})
+    assert again.status_code == 200
+    assert again.json()["id"] == body["id"]
+    assert Customer.objects.count() == 1
+
+
+@pytest.mark.parametrize("variant", ["06 12 34 56 78", "+33612345678", "0033 6 12 34 56 78", "06.12.34.56.78"])
+def test_phone_formats_match_the_same_customer(api_as, variant):
+    pos = api_as("web")
+    first = pos.post(URL, {"phone": "0612345678"})
+    assert first.status_code == 201
+    assert first.json()["phone"] == "+33612345678"
+    found = pos.post(URL, {"phone": variant})
+    assert found.status_code == 200
+    assert found.json()["id"] == first.json()["id"]
+    listed = pos.get(URL, {"phone": variant}).json()
+    assert [row["id"] for row in listed["results"]] == [first.json()["id"]]
+
+
+def test_match_attaches_new_identifiers_and_records_the_channel_that_saw_them(api_as, store):
+    web = api_as("web")
+    customer_id = web.post(URL, {"email": "lea@example.fr"}).json()["id"]
+    pos = api_as("pos", location=store)
+    response = pos.post(URL, {"email": "lea@example.fr", "phone": "07 81 22 33 44", "loyalty_card": "omni-0042"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["id"] == customer_id
+    assert body["phone"] == "+33781223344"
+    assert body["loyalty_card"] == "OMNI0042"
+    assert sorted(body["channels"]) == ["store", "web"]
+    seen = dict(CustomerIdentifier.objects.filter(customer_id=customer_id).values_list("kind", "channel"))
+    assert seen == {"email": "web", "phone": "store", "loyalty_card": "store"}
+    # The card alone now finds her, in any spacing or case.
+    assert web.post(URL, {"loyalty_card": "OMNI 0042"}).json()["id"] == customer_id
+
+
+def test_two_customers_matched_is_a_409_and_changes_nothing(api_as):
+    web = api_as("web")
+    CustomerFactory(email="a@example.fr", phone="+33611111111", first_name="", last_name="")
+    CustomerFactory(email="b@example.fr", phone="+33622222222")
+    before = list(Customer.objects.order_by("pk").values())
+    response = web.post(URL, {"email": "a@example.fr", "phone": "06 22 22 22 22", "first_name": "X"})
+    assert response.status_code == 409
+    assert response.json()["code"] == "ambiguous_customer"
+    assert len(response.json()["customers"]) == 2
+    assert list(Customer.objects.order_by("pk").values()) == before
+    assert not CustomerIdentifier.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "non_field_errors"),
+        ({"first_name": "Nobody"}, "non_field_errors"),
+        ({"email": "", "phone": None}, "non_field_errors"),
+        ({"email": "not-an-email"}, "email"),
+        ({"email": "a@@b"}, "email"),
+        ({"phone": "12"}, "phone"),
+        ({"phone": "06 00 00 00 0"}, "phone"),
+        ({"phone": "+99 123"}, "phone"),
+        ({"phone": "abcdef"}, "phone"),
+        ({"loyalty_card": "!!"}, "loyalty_card"),
+        ({"email": ["x@y.fr"]}, "email"),
+        ({"email": "x@y.fr", "consents": {"email": "maybe"}}, "consents"),
+        ({"email": "x@y.fr", "consents": "yes"}, "consents"),
+        ({"email": "x@y.fr", "preferred_store": "nowhere"}, "preferred_store"),
+        ({"email": "x" * 400 + "@y.fr"}, "email"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field(api_as, body, field):
+    response = api_as("web").post(URL, body)
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert not Customer.objects.exists()
+
+
+def test_body_that_is_not_an_object_is_a_400(api_as):
+    web = api_as("web")
+    assert web.post(URL, ["x"]).status_code == 400
+    response = web.generic(
+        "POST", URL, "{not json", content_type="application/json", headers={"Authorization": f"Token {web.token}"}
+    )
+    assert response.status_code == 400
+    assert not Customer.objects.exists()
+
+
+def test_consents_are_recorded_with_channel_and_history(api_as):
+    app = api_as("app")
+    body = app.post(URL, {"email": "c@example.fr", "consents": {"email": True, "sms": False}}).json()
+    assert body["consents"] == {"email": True, "sms": False}
+    assert body["consent_details"]["email"]["channel"] == "app"
+    assert body["consent_details"]["email"]["at"]
+    customer = Customer.objects.get()
+    assert customer.email_consent_channel == "app"
+    web = api_as("web")
+    patched = web.patch(f"{URL}{customer.pk}/", {"consents": {"email": False}})
+    assert patched.status_code == 200
+    assert patched.json()["consents"] == {"email": False, "sms": False}
+    history = list(ConsentEvent.objects.filter(medium="email").order_by("at", "pk").values_list("granted", "channel"))
+    assert history == [(True, "app"), (False, "web")]
+
+
+def test_get_and_patch_a_customer(api_as, store):
+    customer = CustomerFactory(first_name="Anne", last_name="Roux")
+    call = api_as("call_centre")
+    got = call.get(f"{URL}{customer.pk}/")
+    assert got.status_code == 200
+    assert got.json()["first_name"] == "Anne"
+    patched = call.patch(
+        f"{URL}{customer.pk}/", {"last_name": "Leroux", "phone": "0033 7 99 88 77 66", "preferred_store": "paris"}
+    )
+    assert patched.status_code == 200, patched.content
+    assert patched.json()["last_name"] == "Leroux"
+    assert patched.json()["phone"] == "+33799887766"
+    assert patched.json()["preferred_store"] == "paris"
+
+
+def test_patch_to_another_customers_identifier_is_a_409(api_as):
+    first = CustomerFactory(email="one@example.fr")
+    CustomerFactory(email="two@example.fr")
+    response = api_as("web").patch(f"{URL}{first.pk}/", {"email": "TWO@example.fr"})
+    assert response.status_code == 409
+    assert response.json()["code"] == "identifier_in_use"
+    first.refresh_from_db()
+    assert first.email == "one@example.fr"
+
+
+def test_patch_with_bad_phone_is_a_400(api_as):
+    customer = CustomerFactory()
+    response = api_as("web").patch(f"{URL}{customer.pk}/", {"phone": "123"})
+    assert response.status_code == 400
+    assert "phone" in response.json()
+
+
+def test_unknown_customer_is_a_404(api_as):
+    web = api_as("web")
+    assert web.get(f"{URL}3f1e1c4e-0000-4000-8000-000000000000/").status_code == 404
+    assert web.get(f"{URL}not-a-uuid/").status_code == 404
+    assert web.post(f"{URL}3f1e1c4e-0000-4000-8000-000000000000/contacts/", {"kind": "call"}).status_code == 404
+
+
+def test_list_filters_and_search(api_as):
+    CustomerFactory(
+        first_name="Jérémy", last_name="Morel", email="jm@example.fr", phone="+33612345678", loyalty_card="OMNI1234"
+    )
+    CustomerFactory(first_name="Claire", last_name="Dubois", email="claire@example.fr")
+    web = api_as("web")
+
+    def ids(**params):
+        response = web.get(URL, params)
+        assert response.status_code == 200, response.content
+        return [row["last_name"] for row in response.json()["results"]]
+
+    assert ids(email="JM@example.fr") == ["Morel"]
+    assert ids(loyalty_card="omni 1234") == ["Morel"]
+    assert ids(search="morel") == ["Morel"]
+    assert ids(search="06 12 34 56 78") == ["Morel"]
+    assert ids(search="claire@") == ["Dubois"]
+    assert ids(search="OMNI1234") == ["Morel"]
+    assert ids() == ["Dubois", "Morel"]
+    assert web.get(URL, {"phone": "12"}).status_code == 400
+    assert web.get(URL, {"email": "nope"}).status_code == 400
+
+
+def test_list_costs_constant_queries(api_as, django_assert_max_num_queries):
+    web = api_as("web")
+    for _ in range(3):
+        CustomerFactory(channels=["web", "store"])
+    with django_assert_max_num_queries(6):
+        assert web.get(URL).status_code == 200
+    for _ in range(30):
+        CustomerFactory(channels=["web", "app"])
+    with django_assert_max_num_queries(6):
+        assert web.get(URL, {"page_size": 200}).json()["count"] == 33
+
+
+def test_contacts_and_timeline(api_as, staff_client, store):
+    customer = CustomerFactory()
+    call = api_as("call_centre")
+    response = call.post(f"{URL}{customer.pk}/contacts/", {"kind": "call", "note": "Where is my parcel?"})
+    assert response.status_code == 201, response.content
+    assert response.json()["channel"] == "call_centre"
+    staff = staff_client("store_staff", locations=[store])
+    assert staff.post(f"{URL}{customer.pk}/contacts/", {"kind": "visit", "note": "Tried a jacket"}).status_code == 201
+    timeline = call.get(f"{URL}{customer.pk}/timeline/")
+    assert timeline.status_code == 200
+    entries = timeline.json()
+    assert [entry["summary"] for entry in entries] == ["Visit: Tried a jacket", "Call: Where is my parcel?"]
+    assert {"at", "channel", "kind", "summary"} <= set(entries[0])
+    assert entries[0]["channel"] == "store"
+    assert Contact.objects.get(kind="visit").location == store
+    assert set(CustomerChannel.objects.filter(customer=customer).values_list("channel", flat=True)) == {
+        "call_centre",
+        "store",
+    }
+
+
+def test_bad_contact_is_a_400(api_as):
+    customer = CustomerFactory()
+    response = api_as("call_centre").post(f"{URL}{customer.pk}/contacts/", {"kind": "pigeon"})
+    assert response.status_code == 400
+    assert "kind" in response.json()
+    assert not Contact.objects.exists()
+
+
+def test_timeline_merges_registered_sources_newest_first(api_as):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from customers.timeline import register_timeline_source, unregister_timeline_source
+    from tests.factories.customers import ContactFactory
+
+    customer = CustomerFactory()
+    ContactFactory(customer=customer, at=timezone.now() - timedelta(days=2), note="old call")
+
+    def orders(of, limit):
+        return [{"at": timezone.now() - timedelta(days=1), "channel": "web", "kind": "order", "summary": "Order W-1"}]
+
+    register_timeline_source(orders)
+    try:
+        entries = api_as("web").get(f"{URL}{customer.pk}/timeline/").json()
+    finally:
+        unregister_timeline_source(orders)
+    assert [entry["kind"] for entry in entries] == ["order", "contact"]
+
+
+def test_marketing_reads_but_does_not_write(staff_client):
+    customer = CustomerFactory()
+    marketing = staff_client("marketing")
+    assert marketing.get(URL).status_code == 200
+    assert marketing.get(f"{URL}{customer.pk}/").status_code == 200
+    assert marketing.post(URL, {"email": "new@example.fr"}).status_code == 403
+    assert marketing.patch(f"{URL}{customer.pk}/", {"first_name": "X"}).status_code == 403
+    assert marketing.post(f"{URL}{customer.pk}/contacts/", {"kind": "call"}).status_code == 403
+    assert Customer.objects.count() == 1
+    assert not Contact.objects.exists()
+
+
+def test_idempotent_create_replays_the_first_response(api_as):
+    web = api_as("web")
+    headers = {"Idempotency-Key": "create-1"}
+    first = web.post(URL, {"email": "i@example.fr"}, headers=headers)
+    second = web.post(URL, {"email": "i@example.fr"}, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert web.post(URL, {"email": "other@example.fr"}, headers=headers).status_code == 422
+    assert Customer.objects.count() == 1
+
+
+def test_api_root_lists_customers(api_as):
+    assert "customers" in api_as("web").get("/api/v1/").json()
