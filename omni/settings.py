@@ -225,6 +225,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=17),
     },
     "customers-recompute-segments": {"task": "customers.tasks.recompute_segments", "schedule": crontab(minute=42)},
+    "inventory-expire-reservations": {"task": "inventory.tasks.expire_reservations", "schedule": 60.0},
 }
 
 # --- Notifications --------------------------------------------------------------------
