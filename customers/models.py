@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omni.channels import Channel
@@ -61,7 +62,8 @@ class Customer(models.Model):
     sms_consent_at = models.DateTimeField(null=True, blank=True)
     sms_consent_channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
     created_channel = models.CharField(_("created on"), max_length=16, choices=Channel.choices, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    # A default rather than auto_now_add: imported and demo customers keep their real date.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
     is_erased = models.BooleanField(_("erased"), default=False)

@@ -144,7 +144,8 @@ def _email_local(email: str | None) -> str:
     if not email:
         return ""
     local = email.split("@", 1)[0].split("+", 1)[0]
-    return re.sub(r"[^a-z]", "", local)
+    local = re.sub(r"[._\-]", "", local)
+    return local if len(local) >= 3 else ""
 
 
 def duplicate_suggestions(*, limit: int = 50) -> list[DuplicateSuggestion]:
@@ -196,7 +197,11 @@ def _similarities(a: Customer, b: Customer) -> list[str]:
     complementary = (a.email and not a.phone and b.phone and not b.email) or (
         a.phone and not a.email and b.email and not b.phone
     )
-    if complementary:
+    same_place = (a.preferred_store_id and a.preferred_store_id == b.preferred_store_id) or (
+        a.city and a.city.lower() == b.city.lower()
+    )
+    if complementary and same_place:
+        # Common names are common: complementary contact data alone is not enough.
         reasons.append(_("e-mail on one, phone on the other"))
     if reasons and a.preferred_store_id and a.preferred_store_id == b.preferred_store_id:
         reasons.append(_("same preferred store"))

@@ -38,7 +38,9 @@ TIMELINE_PAGE = 30
 
 
 def _refuse(request, message: str, status: int = 403):
-    return render(request, "customers/_alert.html", {"message": message, "level": "danger"}, status=status)
+    """A refusal in place for htmx, a page with the layout otherwise."""
+    template = "customers/_alert.html" if request.htmx else "customers/refused.html"
+    return render(request, template, {"message": message, "level": "danger"}, status=status)
 
 
 @login_required
