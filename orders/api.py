@@ -1,0 +1,488 @@
+"""Carts and orders API (contract sections Carts and Orders). Thin: validate, call a
+service or a selector, serialise."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from customers.models import Customer
+from inventory.selectors import products_by_sku
+from omni.actor import Actor
+from omni.idempotency import run_idempotent
+from omni.models import Location
+from omni.money import currency
+
+from . import selectors, services
+from .models import Cart, Fulfilment, Order, OrderStatus, Payment
+from .services.carts import MAX_LINE_QUANTITY
+
+MAX_LINES = 100
+
+
+def sells(actor: Actor) -> bool:
+    """Marketing staff read orders but never change them."""
+    return not actor.is_marketing
+
+
+# --- input ------------------------------------------------------------------------------------
+class CustomerField(serializers.Field):
+    default_error_messages = {"unknown": _("No customer has the id %(value)s.")}
+
+    def to_internal_value(self, data):
+        if data in (None, ""):
+            return None
+        try:
+            customer = Customer.objects.filter(pk=str(data)).first()
+        except Exception:  # noqa: BLE001 - a malformed UUID is just an unknown customer
+            customer = None
+        if customer is None:
+            raise serializers.ValidationError(self.error_messages["unknown"] % {"value": data})
+        # A merged duplicate stands for its target.
+        while customer.merged_into_id:
+            customer = Customer.objects.get(pk=customer.merged_into_id)
+        return customer
+
+    def to_representation(self, value):
+        return str(value.pk) if value else None
+
+
+class LocationField(serializers.SlugRelatedField):
+    default_error_messages = {
+        **serializers.SlugRelatedField.default_error_messages,
+        "does_not_exist": _("No location has the code {value}."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Location.objects.filter(is_active=True), **kwargs)
+
+
+class LineInput(serializers.Serializer):
+    sku = serializers.CharField(max_length=64)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
+
+
+def validate_skus(lines: list[dict]) -> list[dict]:
+    known = products_by_sku(skus=[line["sku"] for line in lines])
+    errors = [
+        {} if line["sku"] in known and known[line["sku"]].is_active
+        else {"sku": [_("No product has the SKU %(sku)s.") % {"sku": line["sku"]}]}
+        for line in lines
+    ]
+    if any(errors):
+        raise serializers.ValidationError(errors)
+    return lines
+
+
+class FulfilmentInput(serializers.Serializer):
+    fulfilment = serializers.ChoiceField(choices=Fulfilment.choices)
+    pickup_location = LocationField(required=False, allow_null=True)
+    shipping_address = serializers.DictField(required=False, allow_null=True, allow_empty=False)
+    payment = serializers.ChoiceField(choices=Payment.choices, default=Payment.PAID)
+    # For store staff selling in store at one of several stores (a POS uses its own).
+    location = LocationField(required=False, allow_null=True)
+
+    def validate_shipping_address(self, value):
+        if value is not None and len(str(value)) > 2000:
+            raise serializers.ValidationError(_("The address is too long."))
+        return value
+
+    def validate(self, data):
+        if data["fulfilment"] == Fulfilment.CLICK_AND_COLLECT and not data.get("pickup_location"):
+            raise serializers.ValidationError({"pickup_location": [_("Choose the pickup store.")]})
+        if data["fulfilment"] == Fulfilment.DELIVERY and not data.get("shipping_address"):
+            raise serializers.ValidationError({"shipping_address": [_("A delivery needs a shipping address.")]})
+        if data.get("payment") == Payment.PAY_AT_PICKUP and data["fulfilment"] != Fulfilment.CLICK_AND_COLLECT:
+            raise serializers.ValidationError({"payment": [_("Pay at pickup is only for click & collect.")]})
+        return data
+
+
+class OrderInput(FulfilmentInput):
+    customer = CustomerField(required=False, allow_null=True)
+    lines = LineInput(many=True, allow_empty=False, max_length=MAX_LINES)
+    codes = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=10)
+
+    def validate_lines(self, lines):
+        return validate_skus(lines)
+
+
+# --- output ------------------------------------------------------------------------------------
+def money(value) -> str:
+    return f"{value:.2f}"
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def when(value) -> str | None:
+    """As DRF writes times, so that an idempotent replay is byte-for-byte the first answer."""
+    return _DATETIME.to_representation(value) if value else None
+
+
+def order_data(order: Order, *, notifications=(), pickup_code: str | None = None) -> dict:
+    data = {
+        "number": order.number,
+        "channel": order.channel,
+        "status": order.status,
+        "fulfilment": order.fulfilment,
+        "customer": str(order.customer_id) if order.customer_id else None,
+        "pickup_location": order.pickup_location.code if order.pickup_location_id else None,
+        "fulfilment_location": order.fulfilment_location.code if order.fulfilment_location_id else None,
+        "lines": [
+            {
+                "sku": line.sku, "name": line.name, "quantity": line.quantity, "unit_price": money(line.unit_price),
+                "discount": money(line.discount), "total": money(line.total),
+                "returned_quantity": line.returned_quantity,
+            }
+            for line in order.lines.all()
+        ],
+        "codes": order.codes,
+        "discounts": order.discounts,
+        "subtotal": money(order.subtotal),
+        "discount_total": money(order.discount_total),
+        "total": money(order.total),
+        "currency": currency(),
+        "payment": order.payment,
+        "shipping_address": order.shipping_address,
+        "created_at": when(order.created_at),
+        "ready_at": when(order.ready_at),
+        "hold_until": when(order.hold_until),
+        "closed_at": when(order.closed_at),
+        "history": [
+            {
+                "status": change.status, "at": when(change.at), "channel": change.channel or None,
+                "actor": change.actor_label,
+            }
+            for change in order.history.all()
+        ],
+        "notifications": [
+            {"channel": message.medium, "kind": message.kind, "at": when(message.created_at), "status": message.status}
+            for message in notifications
+        ],
+        "returns": [return_data(order_return) for order_return in order.returns.all()],
+    }
+    if pickup_code:
+        data["pickup_code"] = pickup_code
+    return data
+
+
+def return_data(order_return) -> dict:
+    lines = getattr(order_return, "prepared_lines", None) or order_return.lines.all()
+    return {
+        "id": str(order_return.pk),
+        "order": order_return.order.number,
+        "location": order_return.location.code,
+        "refund_amount": money(order_return.refund_amount),
+        "currency": currency(),
+        "created_at": when(order_return.created_at),
+        "lines": [
+            {"sku": line.order_line.sku, "quantity": line.quantity, "refund_amount": money(line.refund_amount)}
+            for line in lines
+        ],
+    }
+
+
+def cart_data(cart: Cart) -> dict:
+    priced = services.cart_price(cart)
+    return {
+        "id": str(cart.pk),
+        "channel": cart.channel,
+        "status": cart.status,
+        "customer": str(cart.customer_id) if cart.customer_id else None,
+        "lines": [
+            {
+                "sku": line["sku"], "name": line["name"], "quantity": line["quantity"],
+                "unit_price": money(line["unit_price"]), "discount": money(line["discount"]),
+                "total": money(line["total"]),
+            }
+            for line in priced["lines"]
+        ],
+        "codes": list(cart.codes),
+        "code_errors": priced.get("code_errors", []),
+        "subtotal": money(priced["subtotal"]),
+        "discount_total": money(priced["discount_total"]),
+        "total": money(priced["total"]),
+        "currency": priced.get("currency") or currency(),
+        "discounts": [
+            {"promotion": str(d["promotion"]), "name": d["name"], "amount": money(d["amount"])}
+            for d in priced.get("discounts", [])
+        ],
+        "created_at": when(cart.created_at),
+        "updated_at": when(cart.updated_at),
+    }
+
+
+def _order_response(order: Order, *, status_code=200, pickup_code=None) -> Response:
+    order = selectors._with_details(Order.objects.filter(pk=order.pk)).get()
+    notes = selectors.notifications_for([order]).get(order.pk, [])
+    return Response(order_data(order, notifications=notes, pickup_code=pickup_code), status=status_code)
+
+
+# --- carts -------------------------------------------------------------------------------------
+class CartCreateInput(serializers.Serializer):
+    customer = CustomerField(required=False, allow_null=True)
+
+
+class CartListCreateApi(APIView):
+    actor_rules = {"POST": sells}
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        customer = request.query_params.get("customer")
+        state = request.query_params.get("status")
+        if state and state not in Cart.Status.values:
+            raise serializers.ValidationError({"status": [_("Unknown status.")]})
+        if customer:
+            try:
+                CustomerField().to_internal_value(customer)
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"customer": exc.detail}) from exc
+        actor = Actor.from_request(request)
+        queryset = selectors.cart_list(actor=actor, filters={"customer": customer, "status": state})
+        if not customer and not (actor.user or actor.is_integration):
+            queryset = queryset.filter(channel=actor.channel)
+        paginator = generics.GenericAPIView.pagination_class()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        return paginator.get_paginated_response([cart_data(cart) for cart in page])
+
+    @extend_schema(request=CartCreateInput, responses={201: dict})
+    def post(self, request):
+        return run_idempotent(self, request, lambda: self._create(request))
+
+    def _create(self, request):
+        incoming = CartCreateInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        cart = services.cart_create(actor=Actor.from_request(request), **incoming.validated_data)
+        return Response(cart_data(_cart(request, cart.pk)), status=status.HTTP_201_CREATED)
+
+
+def _cart(request, cart_id) -> Cart:
+    cart = selectors.cart_get(actor=Actor.from_request(request), cart_id=cart_id)
+    if cart is None:
+        raise Http404
+    return cart
+
+
+class CartDetailApi(APIView):
+    actor_rules = {"PATCH": sells}
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, cart_id):
+        return Response(cart_data(_cart(request, cart_id)))
+
+    @extend_schema(request=CartCreateInput, responses={200: dict})
+    def patch(self, request, cart_id):
+        cart = _cart(request, cart_id)
+        incoming = CartCreateInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        if "customer" in incoming.validated_data:
+            services.cart_customer_set(cart=cart, customer=incoming.validated_data["customer"],
+                                       actor=Actor.from_request(request))
+        return Response(cart_data(_cart(request, cart_id)))
+
+
+class CartLinesApi(APIView):
+    actor_rules = {"POST": sells}
+
+    @extend_schema(request=LineInput, responses={200: dict})
+    def post(self, request, cart_id):
+        return run_idempotent(self, request, lambda: self._add(request, cart_id))
+
+    def _add(self, request, cart_id):
+        cart = _cart(request, cart_id)
+        incoming = LineInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        validate_skus_field(incoming.validated_data)
+        services.cart_line_add(cart=cart, actor=Actor.from_request(request), **incoming.validated_data)
+        return Response(cart_data(_cart(request, cart_id)))
+
+
+def validate_skus_field(line: dict) -> None:
+    try:
+        validate_skus([line])
+    except serializers.ValidationError as exc:
+        raise serializers.ValidationError(exc.detail[0]) from exc
+
+
+class QuantityInput(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=0, max_value=MAX_LINE_QUANTITY)
+
+
+class CartLineDetailApi(APIView):
+    actor_rules = {"PATCH": sells, "DELETE": sells}
+
+    def _line_exists(self, cart: Cart, sku: str) -> None:
+        if not any(line.product.sku == sku for line in cart.lines.all()):
+            raise Http404
+
+    @extend_schema(request=QuantityInput, responses={200: dict})
+    def patch(self, request, cart_id, sku):
+        cart = _cart(request, cart_id)
+        self._line_exists(cart, sku)
+        incoming = QuantityInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        services.cart_line_set(cart=cart, sku=sku, actor=Actor.from_request(request), **incoming.validated_data)
+        return Response(cart_data(_cart(request, cart_id)))
+
+    @extend_schema(responses={200: dict})
+    def delete(self, request, cart_id, sku):
+        cart = _cart(request, cart_id)
+        self._line_exists(cart, sku)
+        services.cart_line_remove(cart=cart, sku=sku, actor=Actor.from_request(request))
+        return Response(cart_data(_cart(request, cart_id)))
+
+
+class CodeInput(serializers.Serializer):
+    code = serializers.CharField(max_length=64)
+
+
+class CartCodesApi(APIView):
+    actor_rules = {"POST": sells}
+
+    @extend_schema(request=CodeInput, responses={200: dict})
+    def post(self, request, cart_id):
+        cart = _cart(request, cart_id)
+        incoming = CodeInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        services.cart_code_add(cart=cart, code=incoming.validated_data["code"], actor=Actor.from_request(request))
+        return Response(cart_data(_cart(request, cart_id)))
+
+
+class CartCheckoutApi(APIView):
+    actor_rules = {"POST": sells}
+
+    @extend_schema(request=FulfilmentInput, responses={201: dict})
+    def post(self, request, cart_id):
+        return run_idempotent(self, request, lambda: self._checkout(request, cart_id))
+
+    def _checkout(self, request, cart_id):
+        cart = _cart(request, cart_id)
+        incoming = FulfilmentInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        order = services.cart_checkout(cart=cart, actor=Actor.from_request(request), **incoming.validated_data)
+        return _order_response(order, status_code=status.HTTP_201_CREATED, pickup_code=order.pickup_code)
+
+
+# --- orders ------------------------------------------------------------------------------------
+class OrderListCreateApi(APIView):
+    actor_rules = {"POST": sells}
+    FILTERS = ("status", "pickup_location", "customer", "channel", "fulfilment")
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        filters = {name: request.query_params.get(name) for name in self.FILTERS if request.query_params.get(name)}
+        if filters.get("status") and filters["status"] not in OrderStatus.values:
+            raise serializers.ValidationError({"status": [_("Unknown status.")]})
+        if filters.get("customer"):
+            try:
+                filters["customer"] = CustomerField().to_internal_value(filters["customer"]).pk
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"customer": exc.detail}) from exc
+        queryset = selectors.order_list(actor=Actor.from_request(request), filters=filters)
+        paginator = generics.GenericAPIView.pagination_class()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        notes = selectors.notifications_for(page)
+        return paginator.get_paginated_response(
+            [order_data(order, notifications=notes.get(order.pk, [])) for order in page]
+        )
+
+    @extend_schema(request=OrderInput, responses={201: dict})
+    def post(self, request):
+        return run_idempotent(self, request, lambda: self._create(request))
+
+    def _create(self, request):
+        incoming = OrderInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        order = services.order_place(actor=Actor.from_request(request), **incoming.validated_data)
+        return _order_response(order, status_code=status.HTTP_201_CREATED, pickup_code=order.pickup_code)
+
+
+def _order(request, number) -> Order:
+    order = selectors.order_get(actor=Actor.from_request(request), number=number)
+    if order is None:
+        raise Http404
+    return order
+
+
+class OrderDetailApi(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request, number):
+        order = _order(request, number)
+        notes = selectors.notifications_for([order]).get(order.pk, [])
+        return Response(order_data(order, notifications=notes))
+
+
+class PickupCodeInput(serializers.Serializer):
+    pickup_code = serializers.CharField(max_length=12)
+
+
+class CancelInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class OrderActionApi(APIView):
+    """POST /orders/{number}/<action>/: one transition each."""
+
+    actor_rules = {"POST": sells}
+    action = ""
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request, number):
+        order = _order(request, number)
+        actor = Actor.from_request(request)
+        if self.action == "ready":
+            order = services.order_mark_ready(order=order, actor=actor)
+        elif self.action == "collect":
+            incoming = PickupCodeInput(data=request.data)
+            incoming.is_valid(raise_exception=True)
+            order = services.order_collect(order=order, actor=actor, **incoming.validated_data)
+        elif self.action == "ship":
+            order = services.order_ship(order=order, actor=actor)
+        elif self.action == "deliver":
+            order = services.order_deliver(order=order, actor=actor)
+        else:
+            incoming = CancelInput(data=request.data or {})
+            incoming.is_valid(raise_exception=True)
+            order = services.order_cancel(order=order, actor=actor, **incoming.validated_data)
+        return _order_response(order)
+
+
+class ReturnLineInput(LineInput):
+    pass
+
+
+class ReturnInput(serializers.Serializer):
+    location = LocationField()
+    lines = ReturnLineInput(many=True, allow_empty=False, max_length=MAX_LINES)
+
+    def validate_lines(self, lines):
+        validate_skus(lines)
+        merged: dict[str, int] = {}
+        for line in lines:
+            merged[line["sku"]] = merged.get(line["sku"], 0) + line["quantity"]
+        return merged
+
+
+class OrderReturnsApi(APIView):
+    actor_rules = {"POST": sells}
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, number):
+        order = _order(request, number)
+        return Response([return_data(order_return) for order_return in order.returns.all()])
+
+    @extend_schema(request=ReturnInput, responses={201: dict})
+    def post(self, request, number):
+        return run_idempotent(self, request, lambda: self._create(request, number))
+
+    def _create(self, request, number):
+        order = _order(request, number)
+        incoming = ReturnInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        order_return = services.return_create(order=order, actor=Actor.from_request(request), **incoming.validated_data)
+        order_return.order = order
+        return Response(return_data(order_return), status=status.HTTP_201_CREATED)

@@ -1,0 +1,56 @@
+"""The orders' refusals, each with the contract's snake_case code."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+
+from omni.errors import DomainError, Forbidden, InvalidTransition
+
+__all__ = [
+    "CartEmpty",
+    "CartNotOpen",
+    "Forbidden",
+    "InvalidPickupCode",
+    "InvalidTransition",
+    "MissingField",
+    "PickupNotAvailable",
+    "ReturnExceedsOrder",
+]
+
+
+class PickupNotAvailable(DomainError):
+    code = "pickup_not_available"
+    default_detail = _("This location does not offer click & collect.")
+
+
+class InvalidPickupCode(DomainError):
+    code = "invalid_pickup_code"
+    default_detail = _("The pickup code is not right.")
+
+
+class ReturnExceedsOrder(DomainError):
+    code = "return_exceeds_order"
+    default_detail = _("You cannot return more than was bought.")
+
+
+class CartNotOpen(DomainError):
+    code = "cart_not_open"
+    default_detail = _("This cart is no longer open.")
+
+
+class CartEmpty(DomainError):
+    code = "cart_empty"
+    default_detail = _("The cart is empty.")
+
+
+class MissingField(DomainError):
+    """A field that this fulfilment needs; answered as a 400 naming the field."""
+
+    code = "invalid"
+    status = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(detail, field=field)
+        self.field = field
+
+    def as_dict(self) -> dict:
+        return {self.field: [self.detail]}

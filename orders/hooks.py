@@ -1,0 +1,131 @@
+"""What orders plug into the core and into customers: global search and scan-to-open,
+the dashboard's pickup panel, the customer timeline, segment facts, customer merges."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from omni.actor import Actor
+from omni.registry import SearchHit
+
+from . import selectors
+from .models import Order, OrderStatus
+from .permissions import may_read_all_orders, may_see_pickups
+
+COUNTED_STATUSES = (OrderStatus.PLACED, OrderStatus.READY_FOR_PICKUP, OrderStatus.COLLECTED, OrderStatus.SHIPPED,
+                    OrderStatus.DELIVERED, OrderStatus.COMPLETED)
+
+
+def sees_orders(actor: Actor) -> bool:
+    return actor.user is not None and may_read_all_orders(actor)
+
+
+def search_orders(query: str, actor: Actor, limit: int) -> list[SearchHit]:
+    if not sees_orders(actor):
+        return []
+    query = query.strip().upper()
+    if len(query) < 3:
+        return []
+    orders = Order.objects.filter(number__icontains=query).select_related("customer").order_by("-created_at")[:limit]
+    return [
+        SearchHit(
+            kind=_("Order"),
+            label=order.number,
+            detail=" · ".join(filter(None, [order.get_status_display(), str(order.customer or "")])),
+            url=reverse("orders:order-detail", args=[order.number]),
+        )
+        for order in orders
+    ]
+
+
+def exact_order(query: str, actor: Actor) -> str | None:
+    if not sees_orders(actor):
+        return None
+    number = query.strip().upper()
+    if not number.startswith("OM-") and len(number) == 6:
+        number = "OM-" + number
+    if Order.objects.filter(number=number).exists():
+        return reverse("orders:order-detail", args=[number])
+    return None
+
+
+def pickup_panel(actor: Actor) -> dict:
+    return {"counts": selectors.pickup_counts(location_ids=actor.location_ids)}
+
+
+def sees_pickup_panel(actor: Actor) -> bool:
+    return may_see_pickups(actor) and bool(actor.location_ids)
+
+
+def timeline_entries(customer, limit: int) -> list[dict]:
+    orders = Order.objects.filter(customer=customer).select_related("pickup_location").order_by("-created_at")[:limit]
+    return [
+        {
+            "at": order.created_at,
+            "channel": order.channel,
+            "kind": "order",
+            "summary": _("Order %(number)s: %(total)s %(currency)s, %(fulfilment)s, %(status)s")
+            % {"number": order.number, "total": f"{order.total:.2f}", "currency": _currency(),
+               "fulfilment": order.get_fulfilment_display(), "status": order.get_status_display()},
+            "reference": order.number,
+            "amount": f"{order.total:.2f}",
+            "status": order.status,
+            "url": reverse("orders:order-detail", args=[order.number]),
+        }
+        for order in orders
+    ]
+
+
+def _currency() -> str:
+    from omni.money import currency
+
+    return currency()
+
+
+# --- segment facts ------------------------------------------------------------------------------
+def orders_count_at_least(customers, params: dict):
+    count = int(params.get("count", 1))
+    return (
+        Order.objects.filter(customer__in=customers, status__in=COUNTED_STATUSES)
+        .values("customer_id").annotate(n=Count("pk")).filter(n__gte=count).values("customer_id")
+    )
+
+
+def spend_at_least(customers, params: dict):
+    from decimal import Decimal
+
+    amount = Decimal(str(params.get("amount", 0)))
+    return (
+        Order.objects.filter(customer__in=customers, status__in=COUNTED_STATUSES)
+        .values("customer_id").annotate(spent=Sum("total")).filter(spent__gte=amount).values("customer_id")
+    )
+
+
+def bought_on_channel(customers, params: dict):
+    return (
+        Order.objects.filter(customer__in=customers, status__in=COUNTED_STATUSES)
+        .filter(channel__in=params.get("channels", []))
+        .values("customer_id")
+    )
+
+
+def register_facts() -> None:
+    from django.utils.translation import gettext_lazy
+
+    from customers.facts import Param, register_fact
+
+    register_fact("orders_count_at_least", gettext_lazy("At least N orders"), orders_count_at_least,
+                  [Param("count", "int", gettext_lazy("orders"))])
+    register_fact("spend_at_least", gettext_lazy("Spent at least"), spend_at_least,
+                  [Param("amount", "int", gettext_lazy("amount"))])
+    register_fact("bought_on_channel", gettext_lazy("Bought on any of these channels"), bought_on_channel,
+                  [Param("channels", "channels", gettext_lazy("channels"))])
+
+
+def on_customers_merged(sender, source_id, target_id, actor=None, **kwargs) -> None:
+    from .models import Cart
+
+    Order.objects.filter(customer_id=source_id).update(customer_id=target_id)
+    Cart.objects.filter(customer_id=source_id).update(customer_id=target_id)

@@ -1,0 +1,135 @@
+"""Reads shared by the API and the pages, scoped to what the actor may see, each at a
+constant number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from omni.actor import Actor
+from omni.models import Message
+
+from .models import Cart, CartLine, Fulfilment, Order, OrderStatus, OrderStatusChange, Return, ReturnLine
+from .permissions import may_read_all_orders
+
+OVERDUE_PREPARATION = timedelta(hours=24)
+
+
+def _with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
+    return queryset.select_related("customer", "pickup_location", "fulfilment_location").prefetch_related(
+        "lines",
+        Prefetch("history", queryset=OrderStatusChange.objects.order_by("at", "pk")),
+        Prefetch("returns", queryset=Return.objects.select_related("location").prefetch_related(
+            Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line"))
+        )),
+    )
+
+
+def order_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Order]:
+    return _with_details(_scoped(actor=actor, filters=filters)).order_by("-created_at", "-pk")
+
+
+def _scoped(*, actor: Actor, filters: dict | None = None) -> QuerySet[Order]:
+    """Staff, the ERP and the call centre see every order; a POS sees its store's orders
+    and those it placed; the website and the app see their channel's orders."""
+    queryset = Order.objects.all()
+    if not may_read_all_orders(actor):
+        if actor.is_pos:
+            location_id = actor.location.pk if actor.location else None
+            queryset = queryset.filter(
+                Q(pickup_location_id=location_id) | Q(fulfilment_location_id=location_id)
+                | Q(created_by_client=actor.client)
+            )
+        elif actor.is_sales_client:
+            queryset = queryset.filter(Q(channel=actor.channel) | Q(created_by_client=actor.client))
+        else:
+            queryset = queryset.none()
+    filters = filters or {}
+    for field in ("status", "channel", "fulfilment"):
+        if filters.get(field):
+            queryset = queryset.filter(**{field: filters[field]})
+    if filters.get("pickup_location"):
+        queryset = queryset.filter(pickup_location__code=filters["pickup_location"])
+    if filters.get("customer"):
+        queryset = queryset.filter(customer_id=filters["customer"])
+    return queryset
+
+
+def order_get(*, actor: Actor, number: str) -> Order | None:
+    """One order by number. Any store terminal may open any order (returns are taken
+    anywhere); acting on it is checked by the services (403)."""
+    queryset = Order.objects.all() if actor.is_pos else _scoped(actor=actor)
+    return _with_details(queryset).filter(number=number.strip().upper()).first()
+
+
+def notifications_for(orders) -> dict[int, list[Message]]:
+    """The messages about these orders, in one query."""
+    orders = list(orders)
+    if not orders:
+        return {}
+    content_type = ContentType.objects.get_for_model(Order)
+    by_order: dict[int, list[Message]] = defaultdict(list)
+    for message in Message.objects.filter(
+        about_type=content_type, about_id__in=[str(order.pk) for order in orders]
+    ).order_by("created_at"):
+        by_order[int(message.about_id)].append(message)
+    return by_order
+
+
+# --- the click & collect board ---------------------------------------------------------------
+def pickup_board(*, location_ids, now=None) -> dict[str, list[Order]]:
+    """A store's pickups: to prepare, ready, overdue (placed for more than a day and not
+    prepared, or past their hold and not yet expired by the scan), collected today."""
+    now = now or timezone.now()
+    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    orders = list(
+        Order.objects.filter(fulfilment=Fulfilment.CLICK_AND_COLLECT, pickup_location_id__in=location_ids)
+        .filter(Q(status__in=(OrderStatus.PLACED, OrderStatus.READY_FOR_PICKUP))
+                | Q(status=OrderStatus.COLLECTED, closed_at__gte=start_of_day))
+        .select_related("customer", "pickup_location")
+        .prefetch_related("lines")
+        .order_by("created_at")[:500]
+    )
+    board: dict[str, list[Order]] = {"to_prepare": [], "ready": [], "overdue": [], "collected": []}
+    for order in orders:
+        if order.status == OrderStatus.COLLECTED:
+            board["collected"].append(order)
+        elif (order.hold_until and order.hold_until <= now) or (
+            order.status == OrderStatus.PLACED and order.created_at <= now - OVERDUE_PREPARATION
+        ):
+            board["overdue"].append(order)
+        elif order.status == OrderStatus.PLACED:
+            board["to_prepare"].append(order)
+        else:
+            board["ready"].append(order)
+    return board
+
+
+def pickup_counts(*, location_ids, now=None) -> dict[str, int]:
+    return {key: len(value) for key, value in pickup_board(location_ids=location_ids, now=now).items()}
+
+
+# --- carts ----------------------------------------------------------------------------------
+def cart_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Cart]:
+    """Any selling actor may continue any cart it can name (by its id or its customer):
+    that is how a store terminal picks up the cart started on the website."""
+    filters = filters or {}
+    queryset = Cart.objects.select_related("customer").prefetch_related(
+        Prefetch(
+            "lines",
+            queryset=CartLine.objects.select_related("product").prefetch_related("product__channel_prices"),
+        )
+    )
+    if filters.get("customer"):
+        queryset = queryset.filter(customer_id=filters["customer"])
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    return queryset.order_by("-updated_at")
+
+
+def cart_get(*, actor: Actor, cart_id) -> Cart | None:
+    return cart_list(actor=actor).filter(pk=cart_id).first()

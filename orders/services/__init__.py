@@ -1,0 +1,50 @@
+"""Every write of the orders app (keyword-only, transactional, with an actor)."""
+
+from .carts import (
+    cart_checkout,
+    cart_code_add,
+    cart_code_remove,
+    cart_create,
+    cart_customer_set,
+    cart_line_add,
+    cart_line_remove,
+    cart_line_set,
+    cart_price,
+)
+from .orders import (
+    TRANSITIONS,
+    delivery_candidates,
+    order_cancel,
+    order_collect,
+    order_deliver,
+    order_mark_ready,
+    order_place,
+    order_ship,
+    orders_expire,
+    pickup_code_for,
+)
+from .returns import refund_for, return_create
+
+__all__ = [
+    "TRANSITIONS",
+    "cart_checkout",
+    "cart_code_add",
+    "cart_code_remove",
+    "cart_create",
+    "cart_customer_set",
+    "cart_line_add",
+    "cart_line_remove",
+    "cart_line_set",
+    "cart_price",
+    "delivery_candidates",
+    "order_cancel",
+    "order_collect",
+    "order_deliver",
+    "order_mark_ready",
+    "order_place",
+    "order_ship",
+    "orders_expire",
+    "pickup_code_for",
+    "refund_for",
+    "return_create",
+]

@@ -1,0 +1,172 @@
+"""Carts: started on any channel, continued on any other, priced by the promotions engine."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Customer
+from inventory.errors import UnknownProduct
+from inventory.models import Product
+from omni.actor import Actor
+from omni.errors import DomainError
+from omni.models import Location
+
+from .. import pricing_adapter
+from ..errors import CartEmpty, CartNotOpen, MissingField
+from ..models import Cart, CartLine, Order
+from .orders import order_place
+
+MAX_LINE_QUANTITY = 999
+
+
+def _locked_open(cart: Cart) -> Cart:
+    cart = Cart.objects.select_for_update().get(pk=cart.pk)
+    if not cart.is_open:
+        raise CartNotOpen(status=cart.status)
+    return cart
+
+
+def _touch(cart: Cart) -> None:
+    cart.updated_at = timezone.now()
+    cart.save(update_fields=["updated_at", "codes", "customer"])
+
+
+def _product(sku: str) -> Product:
+    product = Product.objects.filter(sku=sku, is_active=True).first()
+    if product is None:
+        raise UnknownProduct(sku=sku)
+    return product
+
+
+def _check_quantity(quantity: int) -> None:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 0 < quantity <= MAX_LINE_QUANTITY:
+        raise MissingField("quantity", _("Enter a quantity between 1 and %(max)s.") % {"max": MAX_LINE_QUANTITY})
+
+
+def cart_lines(cart: Cart) -> list[dict]:
+    lines = getattr(cart, "_prefetched_objects_cache", {}).get("lines")
+    if lines is None:
+        lines = cart.lines.select_related("product")
+    return [{"sku": line.product.sku, "quantity": line.quantity} for line in lines]
+
+
+def cart_price(cart: Cart, *, now: datetime | None = None) -> dict:
+    """The priced cart. A code that became unusable since it was entered (used up
+    elsewhere, expired) is left out of the price and reported in ``code_errors``."""
+    lines = cart_lines(cart)
+    try:
+        priced = pricing_adapter.price_cart(lines=lines, channel=cart.channel, customer=cart.customer,
+                                            codes=cart.codes, now=now)
+        priced["code_errors"] = []
+    except DomainError as exc:
+        if not cart.codes:
+            raise
+        priced = pricing_adapter.price_cart(lines=lines, channel=cart.channel, customer=cart.customer, now=now)
+        priced["code_errors"] = [exc.as_dict()]
+    return priced
+
+
+@transaction.atomic
+def cart_create(*, actor: Actor, customer: Customer | None = None) -> Cart:
+    now = timezone.now()
+    return Cart.objects.create(channel=actor.channel_or_default, customer=customer, actor_label=actor.label[:160],
+                               created_at=now, updated_at=now)
+
+
+@transaction.atomic
+def cart_line_add(*, cart: Cart, sku: str, quantity: int, actor: Actor) -> Cart:
+    cart = _locked_open(cart)
+    _check_quantity(quantity)
+    product = _product(sku)
+    line = CartLine.objects.filter(cart=cart, product=product).first()
+    if line is None:
+        CartLine.objects.create(cart=cart, product=product, quantity=quantity)
+    else:
+        line.quantity = min(line.quantity + quantity, MAX_LINE_QUANTITY)
+        line.save(update_fields=["quantity"])
+    _touch(cart)
+    return cart
+
+
+@transaction.atomic
+def cart_line_set(*, cart: Cart, sku: str, quantity: int, actor: Actor) -> Cart:
+    cart = _locked_open(cart)
+    if quantity == 0:
+        CartLine.objects.filter(cart=cart, product__sku=sku).delete()
+    else:
+        _check_quantity(quantity)
+        updated = CartLine.objects.filter(cart=cart, product__sku=sku).update(quantity=quantity)
+        if not updated:
+            CartLine.objects.create(cart=cart, product=_product(sku), quantity=quantity)
+    _touch(cart)
+    return cart
+
+
+@transaction.atomic
+def cart_line_remove(*, cart: Cart, sku: str, actor: Actor) -> Cart:
+    cart = _locked_open(cart)
+    CartLine.objects.filter(cart=cart, product__sku=sku).delete()
+    _touch(cart)
+    return cart
+
+
+@transaction.atomic
+def cart_code_add(*, cart: Cart, code: str, actor: Actor) -> Cart:
+    """The code is checked by pricing the cart with it (409 ``code_unknown``,
+    ``code_expired``, ``code_not_applicable``, ``code_used``); redeemed only at checkout."""
+    cart = _locked_open(cart)
+    code = code.strip()
+    if code not in cart.codes:
+        pricing_adapter.price_cart(lines=cart_lines(cart), channel=cart.channel, customer=cart.customer,
+                                   codes=[*cart.codes, code])
+        cart.codes = [*cart.codes, code]
+    _touch(cart)
+    return cart
+
+
+@transaction.atomic
+def cart_code_remove(*, cart: Cart, code: str, actor: Actor) -> Cart:
+    cart = _locked_open(cart)
+    cart.codes = [c for c in cart.codes if c != code]
+    _touch(cart)
+    return cart
+
+
+@transaction.atomic
+def cart_customer_set(*, cart: Cart, customer: Customer | None, actor: Actor) -> Cart:
+    cart = _locked_open(cart)
+    cart.customer = customer
+    _touch(cart)
+    return cart
+
+
+@transaction.atomic
+def cart_checkout(
+    *,
+    cart: Cart,
+    fulfilment: str,
+    actor: Actor,
+    payment: str = "paid",
+    pickup_location: Location | None = None,
+    shipping_address: dict | None = None,
+    location: Location | None = None,
+) -> Order:
+    """The cart becomes an order on the channel of whoever checks out (the store terminal
+    finishing a web cart sells on the store channel), then is ``converted``."""
+    cart = _locked_open(cart)
+    lines = cart_lines(cart)
+    if not lines:
+        raise CartEmpty()
+    order = order_place(
+        lines=lines, fulfilment=fulfilment, payment=payment, customer=cart.customer, codes=cart.codes,
+        pickup_location=pickup_location, shipping_address=shipping_address, location=location, cart=cart,
+        actor=actor,
+    )
+    cart.status = Cart.Status.CONVERTED
+    cart.updated_at = timezone.now()
+    cart.save(update_fields=["status", "updated_at"])
+    return order

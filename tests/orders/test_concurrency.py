@@ -1,0 +1,107 @@
+"""Races with real threads and real connections, on PostgreSQL and file-backed SQLite."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from inventory.models import Reservation, StockLevel
+from inventory.selectors import ledger_mismatches
+from orders.models import Order
+from promotions.models import DiscountCode, Redemption
+from tests.conftest import ApiTestClient
+from tests.factories.inventory import ProductFactory, stock
+from tests.factories.omni import LocationFactory, make_api_client
+from tests.factories.promotions import DiscountCodeFactory, PromotionFactory
+
+THREADS = 30
+UNITS = 10
+
+
+def run_threads(count, work):
+    start = threading.Barrier(count)
+    outcomes = []
+    lock = threading.Lock()
+
+    def run(n):
+        try:
+            start.wait()
+            try:
+                outcome = work(n)
+            except Exception as exc:  # noqa: BLE001 - reported by the assertions
+                outcome = f"error: {exc!r}"
+            with lock:
+                outcomes.append(outcome)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def outcome_of(response):
+    body = response.json()
+    return "created" if response.status_code == 201 else f"{response.status_code} {body.get('code')}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_thirty_orders_for_ten_units():
+    location = LocationFactory(code="race-store", click_and_collect=True)
+    stock(ProductFactory(sku="RACE-CAP", price=Decimal("19.90")), location, UNITS)
+    _client, token = make_api_client("web")
+    body = {"lines": [{"sku": "RACE-CAP", "quantity": 1}], "fulfilment": "click_and_collect",
+            "pickup_location": location.code}
+
+    outcomes = run_threads(THREADS, lambda n: outcome_of(ApiTestClient(token).post("/api/v1/orders/", body)))
+
+    assert outcomes.count("created") == UNITS, outcomes
+    assert outcomes.count("409 insufficient_stock") == THREADS - UNITS, outcomes
+    level = StockLevel.objects.get(product__sku="RACE-CAP", location=location)
+    assert (level.on_hand, level.reserved) == (UNITS, UNITS)
+    assert Order.objects.count() == UNITS
+    assert Reservation.objects.filter(status="active").count() == UNITS
+    assert ledger_mismatches() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_key_create_one_order():
+    location = LocationFactory(code="retry-store", click_and_collect=True)
+    stock(ProductFactory(sku="RETRY-CAP", price=Decimal("19.90")), location, 50)
+    _client, token = make_api_client("web")
+    body = {"lines": [{"sku": "RETRY-CAP", "quantity": 1}], "fulfilment": "click_and_collect",
+            "pickup_location": location.code}
+
+    def retry(n):
+        response = ApiTestClient(token).post("/api/v1/orders/", body, headers={"Idempotency-Key": "same-key"})
+        return outcome_of(response)
+
+    outcomes = run_threads(8, retry)
+    assert Order.objects.count() == 1
+    assert outcomes.count("created") >= 1, outcomes
+    assert set(outcomes) <= {"created", "409 idempotency_key_in_use"}, outcomes
+    assert StockLevel.objects.get(product__sku="RETRY-CAP").reserved == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_single_use_code_used_concurrently():
+    location = LocationFactory(code="code-store", click_and_collect=True)
+    stock(ProductFactory(sku="CODE-CAP", price=Decimal("19.90")), location, 50)
+    DiscountCodeFactory(code="ONCE", promotion=PromotionFactory(kind="amount", value=Decimal("5"),
+                                                                requires_code=True))
+    _client, token = make_api_client("web")
+    body = {"lines": [{"sku": "CODE-CAP", "quantity": 1}], "fulfilment": "click_and_collect",
+            "pickup_location": location.code, "codes": ["ONCE"]}
+
+    outcomes = run_threads(10, lambda n: outcome_of(ApiTestClient(token).post("/api/v1/orders/", body)))
+
+    assert outcomes.count("created") == 1, outcomes
+    assert set(outcomes) == {"created", "409 code_used"}, outcomes
+    assert Order.objects.get().total == Decimal("14.90")
+    assert Redemption.objects.filter(released_at__isnull=True).count() == 1
+    assert DiscountCode.objects.get(code="ONCE").state == "redeemed"
+    assert StockLevel.objects.get(product__sku="CODE-CAP").reserved == 1

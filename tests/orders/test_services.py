@@ -1,0 +1,111 @@
+"""Services: expiry and reminders (time moved, not waited), refunds from the prices paid,
+the timeline, signals, merges."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from customers.signals import customers_merged
+from customers.timeline import customer_timeline
+from omni.actor import Actor
+from omni.errors import InvalidTransition
+from omni.models import Message
+from orders import services
+from orders.models import Order, OrderLine
+from orders.services.returns import refund_for
+from orders.signals import order_placed, order_status_changed
+from tests.factories.customers import CustomerFactory
+from tests.factories.orders import place_pickup, pos_actor, sell_in_store
+from tests.factories.promotions import PromotionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_expiry_releases_stock_and_reminds_first(catalogue, store, customer, level, settings):
+    settings.OMNI_PICKUP_HOLD_DAYS = 7
+    order = place_pickup(location=store, lines={"CAP-1": 3}, customer=customer)
+    services.order_mark_ready(order=order, actor=pos_actor(store))
+    ready_at = Order.objects.get(pk=order.pk).hold_until - timedelta(days=7)
+
+    assert services.orders_expire(now=ready_at + timedelta(days=5)) == {"expired": 0, "reminded": 0}
+    assert services.orders_expire(now=ready_at + timedelta(days=6, hours=1)) == {"expired": 0, "reminded": 1}
+    assert services.orders_expire(now=ready_at + timedelta(days=6, hours=2)) == {"expired": 0, "reminded": 0}
+    assert list(Message.objects.order_by("created_at").values_list("kind", flat=True)) == [
+        "pickup_ready", "pickup_reminder"]
+    assert level("CAP-1", store) == (10, 3)
+
+    assert services.orders_expire(now=ready_at + timedelta(days=7, minutes=1)) == {"expired": 1, "reminded": 0}
+    order.refresh_from_db()
+    assert order.status == "expired"
+    assert level("CAP-1", store) == (10, 0)
+    assert order.history.last().actor_label == "system"
+    assert services.orders_expire(now=ready_at + timedelta(days=8)) == {"expired": 0, "reminded": 0}
+    with pytest.raises(InvalidTransition):
+        services.order_collect(order=order, pickup_code=services.pickup_code_for(order), actor=pos_actor(store))
+
+
+def test_unprepared_pickup_expires_too(catalogue, store, level):
+    order = place_pickup(location=store, lines={"TEE-1": 1})
+    services.orders_expire(now=timezone.now() + timedelta(days=8))
+    order.refresh_from_db()
+    assert order.status == "expired" and level("TEE-1", store) == (10, 0)
+
+
+def test_refunds_come_from_the_prices_paid(catalogue, store, other_store):
+    PromotionFactory(kind="amount", value=Decimal("10"))  # 10 € off the whole cart, spread over the lines
+    pos = pos_actor(store)
+    order = sell_in_store(location=store, lines={"CAP-1": 3, "JKT-1": 1}, actor=pos)
+    assert order.discount_total == Decimal("10.00")
+    lines = {line.sku: line for line in order.lines.all()}
+    assert sum(line.discount for line in lines.values()) == Decimal("10.00")
+    cap = lines["CAP-1"]
+    refunds = [
+        services.return_create(order=order, location=other_store, lines={"CAP-1": 1}, actor=pos_actor(other_store))
+        .refund_amount
+        for _ in range(3)
+    ]
+    assert sum(refunds) == cap.total
+    assert max(refunds) - min(refunds) <= Decimal("0.01")
+    assert OrderLine.objects.get(pk=cap.pk).returned_quantity == 3
+
+
+def test_cumulative_rounding_never_refunds_more():
+    line = OrderLine(quantity=3, total=Decimal("10.00"))
+    parts = [refund_for(line, already_returned=n, quantity=1) for n in range(3)]
+    assert parts == [Decimal("3.33"), Decimal("3.34"), Decimal("3.33")] and sum(parts) == Decimal("10.00")
+
+
+def test_orders_on_the_customer_timeline(catalogue, store, customer):
+    order = place_pickup(location=store, lines={"CAP-1": 1}, customer=customer)
+    entries = [entry for entry in customer_timeline(customer) if entry["kind"] == "order"]
+    assert entries[0]["reference"] == order.number and entries[0]["channel"] == "web"
+
+
+def test_signals_fire_inside_the_transaction(catalogue, store):
+    placed, changed = [], []
+
+    def on_placed(sender, order, actor, **kwargs):
+        placed.append(order.number)
+
+    def on_changed(sender, order, from_status, to_status, actor, **kwargs):
+        changed.append((from_status, to_status))
+
+    order_placed.connect(on_placed)
+    order_status_changed.connect(on_changed)
+    try:
+        order = place_pickup(location=store, lines={"CAP-1": 1})
+        services.order_mark_ready(order=order, actor=pos_actor(store))
+    finally:
+        order_placed.disconnect(on_placed)
+        order_status_changed.disconnect(on_changed)
+    assert placed == [order.number] and changed == [("placed", "ready_for_pickup")]
+
+
+def test_merged_customers_keep_their_orders(catalogue, store, customer):
+    duplicate = CustomerFactory()
+    order = place_pickup(location=store, lines={"CAP-1": 1}, customer=duplicate)
+    customers_merged.send(sender=None, source_id=duplicate.pk, target_id=customer.pk, actor=Actor.system())
+    order.refresh_from_db()
+    assert order.customer_id == customer.pk
