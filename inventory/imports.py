@@ -229,9 +229,7 @@ def _apply(job: ImportJob, result: RowResult, actor: Actor) -> None:
 
 def import_run(*, job_id: str) -> ImportJob | None:
     """Apply a job's rows. Only one run takes a pending job, so running it twice is safe."""
-    taken = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
-        status=ImportJob.Status.RUNNING
-    )
+    taken = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(status=ImportJob.Status.RUNNING)
     if not taken:
         return None
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)

@@ -145,9 +145,7 @@ class StockLevelQuerySet(models.QuerySet):
 
     def with_threshold(self) -> StockLevelQuerySet:
         return self.annotate(
-            threshold=Coalesce(
-                F("low_stock_threshold"), F("product__low_stock_threshold"), Value(low_stock_default())
-            )
+            threshold=Coalesce(F("low_stock_threshold"), F("product__low_stock_threshold"), Value(low_stock_default()))
         )
 
 

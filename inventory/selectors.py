@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from omni.actor import Actor
 from omni.models import Location
 
 from .errors import UnknownProduct
-from .models import ChannelPrice, Product, Reservation, StockLevel, StockMovement
+from .models import ChannelPrice, Product, Reservation, StockLevel, StockMovement, low_stock_default
 
 
 @dataclass(frozen=True)
@@ -91,62 +92,121 @@ def price_for(product: Product, channel: str | None) -> Decimal:
 
 
 # --- stock --------------------------------------------------------------------------------
-def _row(level: StockLevel, location: Location, sku: str, *, own: frozenset = frozenset(), threshold=None) -> StockRow:
-    return StockRow(
-        sku=sku,
-        location=location.code,
-        location_id=location.pk,
-        location_name=location.name,
-        on_hand=level.on_hand if level else 0,
-        reserved=level.live_reserved if level else 0,
-        available=level.available if level else 0,
-        click_and_collect=location.click_and_collect,
-        is_own=location.pk in own,
-        threshold=threshold,
+# The two availability reads below are the website's and the terminals' hottest requests.
+# They are one hand-written SQL statement each (portable: SQLite and PostgreSQL) because
+# building the equivalent ORM query with its correlated subquery costs more CPU than
+# running it. ``StockLevelQuerySet.with_available`` is the ORM twin used everywhere else;
+# tests check that both agree.
+def _expired_sql(scope: str) -> str:
+    return (
+        f"SELECT {scope}, SUM(quantity) AS expired FROM {Reservation._meta.db_table} "  # noqa: S608 - model table names; values are parameters
+        f"WHERE status = %s AND expires_at <= %s AND "
     )
 
 
 def stock_for_product(*, product: Product, actor: Actor | None = None) -> list[StockRow]:
     """Every active location's stock of one product, the actor's own locations first."""
     own = actor.location_ids if actor else frozenset()
-    locations = list(Location.objects.filter(is_active=True).order_by("kind", "name"))
-    levels = {
-        level.location_id: level
-        for level in StockLevel.objects.filter(product=product).with_available().with_threshold()
-    }
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    sql = (
+        "SELECT l.id, l.code, l.name, l.click_and_collect, COALESCE(s.on_hand, 0), "  # noqa: S608 - model table names; values are parameters
+        "COALESCE(s.reserved, 0) - COALESCE(x.expired, 0), COALESCE(s.low_stock_threshold, %s) "
+        f"FROM {Location._meta.db_table} l "
+        f"LEFT JOIN {StockLevel._meta.db_table} s ON s.location_id = l.id AND s.product_id = %s "
+        f"LEFT JOIN ({_expired_sql('location_id')} product_id = %s GROUP BY location_id) x "
+        "ON x.location_id = l.id "
+        "WHERE l.is_active = %s ORDER BY l.kind, l.name"
+    )
+    threshold = product.low_stock_threshold if product.low_stock_threshold is not None else low_stock_default()
+    params = [threshold, product.pk, Reservation.Status.ACTIVE, now, product.pk, True]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
     rows = [
-        _row(
-            levels.get(location.pk),
-            location,
-            product.sku,
-            own=own,
-            threshold=levels[location.pk].threshold if location.pk in levels else None,
+        StockRow(
+            sku=product.sku,
+            location=code,
+            location_id=location_id,
+            location_name=name,
+            on_hand=on_hand,
+            reserved=reserved,
+            available=on_hand - reserved,
+            click_and_collect=bool(click_and_collect),
+            is_own=location_id in own,
+            threshold=threshold_value,
         )
-        for location in locations
+        for location_id, code, name, click_and_collect, on_hand, reserved, threshold_value in fetched
     ]
     return sorted(rows, key=lambda row: not row.is_own)
+
+
+def stock_rows(*, skus, location: Location | None = None):
+    """Rows ``{sku, location_code, on_hand, live_reserved}`` of these SKUs (available is
+    on hand - live reserved).
+
+    At ``location``: a list, one row per known SKU (zeros where the location never held
+    it), in one query. Everywhere: a lazy queryset of dicts, one per level, for the
+    database to paginate.
+    """
+    skus = sorted(set(skus))
+    if location is None:
+        return (
+            StockLevel.objects.filter(product__sku__in=skus, location__is_active=True)
+            .with_available()
+            .annotate(sku=F("product__sku"), location_code=F("location__code"))
+            .order_by("product__sku", "location__kind", "location__name")
+            # not "available": it would repeat the reservations subquery; callers subtract
+            .values("sku", "location_code", "on_hand", "live_reserved")
+        )
+    if not skus:
+        return []
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    marks = ", ".join(["%s"] * len(skus))
+    sql = (
+        "SELECT p.sku, COALESCE(s.on_hand, 0), COALESCE(s.reserved, 0) - COALESCE(x.expired, 0) "  # noqa: S608 - model table names; values are parameters
+        f"FROM {Product._meta.db_table} p "
+        f"LEFT JOIN {StockLevel._meta.db_table} s ON s.product_id = p.id AND s.location_id = %s "
+        f"LEFT JOIN ({_expired_sql('product_id')} location_id = %s GROUP BY product_id) x "
+        "ON x.product_id = p.id "
+        f"WHERE p.sku IN ({marks}) ORDER BY p.sku"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [location.pk, Reservation.Status.ACTIVE, now, location.pk, *skus])
+        fetched = cursor.fetchall()
+    return [
+        {
+            "sku": sku,
+            "location_code": location.code,
+            "on_hand": on_hand,
+            "live_reserved": reserved,
+            "available": on_hand - reserved,
+        }
+        for sku, on_hand, reserved in fetched
+    ]
 
 
 def availability(*, skus, location: Location | None = None) -> list[StockRow]:
     """Stock rows of these SKUs: at ``location`` one row per known SKU (zeros when the
     location never held it), else one row per location that holds or held it."""
-    skus = sorted(set(skus))
-    levels = (
-        StockLevel.objects.filter(product__sku__in=skus, location__is_active=True)
-        .select_related("product", "location")
-        .with_available()
-        .order_by("product__sku", "location__kind", "location__name")
-    )
-    if location is None:
-        return [_row(level, level.location, level.product.sku) for level in levels]
-    by_sku = {level.product.sku: level for level in levels.filter(location=location)}
-    known = Product.objects.filter(sku__in=skus).values_list("sku", flat=True) if len(by_sku) < len(skus) else by_sku
-    return [_row(by_sku.get(sku), location, sku) for sku in sorted(known)]
+    locations = {loc.code: loc for loc in ([location] if location else Location.objects.filter(is_active=True))}
+    return [
+        StockRow(
+            sku=row["sku"],
+            location=row["location_code"],
+            location_id=locations[row["location_code"]].pk,
+            location_name=locations[row["location_code"]].name,
+            on_hand=row["on_hand"],
+            reserved=row["live_reserved"],
+            available=row["on_hand"] - row["live_reserved"],
+            click_and_collect=locations[row["location_code"]].click_and_collect,
+        )
+        for row in stock_rows(skus=skus, location=location)
+    ]
 
 
 def available_at(*, skus, location: Location) -> dict[str, int]:
     """What can be promised now at ``location``, by SKU (0 for unknown SKUs)."""
-    rows = {row.sku: row.available for row in availability(skus=skus, location=location)}
+    rows = {row["sku"]: row["on_hand"] - row["live_reserved"] for row in stock_rows(skus=skus, location=location)}
     return {sku: rows.get(sku, 0) for sku in skus}
 
 

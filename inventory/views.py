@@ -45,8 +45,9 @@ class MovementForm(forms.Form):
             (MovementKind.COUNT, gettext_lazy("Count (sets on hand)")),
         ],
     )
-    location = forms.ModelChoiceField(label=gettext_lazy("Location"), queryset=Location.objects.none(),
-                                      to_field_name="code")
+    location = forms.ModelChoiceField(
+        label=gettext_lazy("Location"), queryset=Location.objects.none(), to_field_name="code"
+    )
     quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=-1_000_000, max_value=1_000_000)
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, required=False)
 
@@ -57,10 +58,12 @@ class MovementForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    from_location = forms.ModelChoiceField(label=gettext_lazy("From"), queryset=Location.objects.none(),
-                                           to_field_name="code")
-    to_location = forms.ModelChoiceField(label=gettext_lazy("To"), queryset=Location.objects.filter(is_active=True),
-                                         to_field_name="code")
+    from_location = forms.ModelChoiceField(
+        label=gettext_lazy("From"), queryset=Location.objects.none(), to_field_name="code"
+    )
+    to_location = forms.ModelChoiceField(
+        label=gettext_lazy("To"), queryset=Location.objects.filter(is_active=True), to_field_name="code"
+    )
     quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1, max_value=1_000_000)
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, required=False)
 
@@ -141,9 +144,7 @@ def _locations_of(rows) -> list[Location]:
 
 
 def _get_product(sku: str) -> Product:
-    return get_object_or_404(
-        Product.objects.prefetch_related(Prefetch("channel_prices")), sku=sku
-    )
+    return get_object_or_404(Product.objects.prefetch_related(Prefetch("channel_prices")), sku=sku)
 
 
 @login_required
@@ -189,7 +190,9 @@ def movement_create(request, sku):
     except DomainError as exc:
         return _panel(request, product, actor, status=exc.status, movement_form=form, error=exc.detail)
     message = _("%(location)s now holds %(on_hand)s on hand, %(available)s available.") % {
-        "location": level.location.name, "on_hand": level.on_hand, "available": level.available
+        "location": level.location.name,
+        "on_hand": level.on_hand,
+        "available": level.available,
     }
     if not request.htmx:
         return redirect("inventory:product", sku=product.sku)
@@ -220,8 +223,10 @@ def transfer_create(request, sku):
     except DomainError as exc:
         return _panel(request, product, actor, status=exc.status, transfer_form=form, error=exc.detail)
     message = _("%(quantity)s moved from %(source)s to %(target)s (%(reference)s).") % {
-        "quantity": form.cleaned_data["quantity"], "source": source.location.name,
-        "target": target.location.name, "reference": source.last_reference,
+        "quantity": form.cleaned_data["quantity"],
+        "source": source.location.name,
+        "target": target.location.name,
+        "reference": source.last_reference,
     }
     if not request.htmx:
         return redirect("inventory:product", sku=product.sku)

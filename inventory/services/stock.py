@@ -209,8 +209,14 @@ def stock_move(
     level.on_hand += delta
     movements.append(
         _movement(
-            level, kind=kind, quantity=quantity, on_hand_delta=delta, reason=reason, reference=reference,
-            actor=actor, now=now,
+            level,
+            kind=kind,
+            quantity=quantity,
+            on_hand_delta=delta,
+            reason=reason,
+            reference=reference,
+            actor=actor,
+            now=now,
         )
     )
     _save([level], movements, now)
@@ -221,21 +227,36 @@ def stock_move(
 
 def stock_receive(*, sku: str, location: Location, quantity: int, actor: Actor, reason: str = "", reference: str = ""):
     return stock_move(
-        sku=sku, location=location, kind=MovementKind.RECEIPT, quantity=quantity, actor=actor, reason=reason,
+        sku=sku,
+        location=location,
+        kind=MovementKind.RECEIPT,
+        quantity=quantity,
+        actor=actor,
+        reason=reason,
         reference=reference,
     )
 
 
 def stock_adjust(*, sku: str, location: Location, quantity: int, actor: Actor, reason: str = "", reference: str = ""):
     return stock_move(
-        sku=sku, location=location, kind=MovementKind.ADJUSTMENT, quantity=quantity, actor=actor, reason=reason,
+        sku=sku,
+        location=location,
+        kind=MovementKind.ADJUSTMENT,
+        quantity=quantity,
+        actor=actor,
+        reason=reason,
         reference=reference,
     )
 
 
 def stock_count(*, sku: str, location: Location, quantity: int, actor: Actor, reason: str = "", reference: str = ""):
     return stock_move(
-        sku=sku, location=location, kind=MovementKind.COUNT, quantity=quantity, actor=actor, reason=reason,
+        sku=sku,
+        location=location,
+        kind=MovementKind.COUNT,
+        quantity=quantity,
+        actor=actor,
+        reason=reason,
         reference=reference,
     )
 
@@ -270,15 +291,27 @@ def stock_transfer(
     source.on_hand -= quantity
     movements.append(
         _movement(
-            source, kind=MovementKind.TRANSFER_OUT, quantity=quantity, on_hand_delta=-quantity,
-            reason=reason or to_location.code, reference=reference, actor=actor, now=now,
+            source,
+            kind=MovementKind.TRANSFER_OUT,
+            quantity=quantity,
+            on_hand_delta=-quantity,
+            reason=reason or to_location.code,
+            reference=reference,
+            actor=actor,
+            now=now,
         )
     )
     target.on_hand += quantity
     movements.append(
         _movement(
-            target, kind=MovementKind.TRANSFER_IN, quantity=quantity, on_hand_delta=quantity,
-            reason=reason or from_location.code, reference=reference, actor=actor, now=now,
+            target,
+            kind=MovementKind.TRANSFER_IN,
+            quantity=quantity,
+            on_hand_delta=quantity,
+            reason=reason or from_location.code,
+            reference=reference,
+            actor=actor,
+            now=now,
         )
     )
     _save([source, target], movements, now)
@@ -320,8 +353,13 @@ def stock_reserve(
         level.reserved += quantity
         movements.append(
             _movement(
-                level, kind=MovementKind.RESERVATION, quantity=quantity, reserved_delta=quantity,
-                reference=reference, actor=actor, now=now,
+                level,
+                kind=MovementKind.RESERVATION,
+                quantity=quantity,
+                reserved_delta=quantity,
+                reference=reference,
+                actor=actor,
+                now=now,
             )
         )
         reservations.append(
@@ -420,8 +458,13 @@ def stock_sell(*, location: Location, lines: dict[str, int], reference: str, act
         level.on_hand -= lines[sku]
         sales.append(
             _movement(
-                level, kind=MovementKind.SALE, quantity=lines[sku], on_hand_delta=-lines[sku], reference=reference,
-                actor=actor, now=now,
+                level,
+                kind=MovementKind.SALE,
+                quantity=lines[sku],
+                on_hand_delta=-lines[sku],
+                reference=reference,
+                actor=actor,
+                now=now,
             )
         )
     _save(levels.values(), movements + sales, now)
@@ -443,8 +486,13 @@ def stock_return(*, location: Location, lines: dict[str, int], reference: str, a
         level.on_hand += lines[sku]
         returns.append(
             _movement(
-                level, kind=MovementKind.RETURN, quantity=lines[sku], on_hand_delta=lines[sku], reference=reference,
-                actor=actor, now=now,
+                level,
+                kind=MovementKind.RETURN,
+                quantity=lines[sku],
+                on_hand_delta=lines[sku],
+                reference=reference,
+                actor=actor,
+                now=now,
             )
         )
     _save(levels.values(), returns, now)

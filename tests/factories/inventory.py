@@ -33,11 +33,19 @@ class ChannelPriceFactory(factory.django.DjangoModelFactory):
 def stock(product: Product, location, on_hand: int, reserved: int = 0, threshold=None) -> StockLevel:
     """A level with its ledger row, as if received: the audit stays consistent."""
     level, _ = StockLevel.objects.update_or_create(
-        product=product, location=location,
+        product=product,
+        location=location,
         defaults={"on_hand": on_hand, "reserved": reserved, "low_stock_threshold": threshold},
     )
     StockMovement.objects.create(
-        product=product, location=location, kind=MovementKind.RECEIPT, quantity=on_hand, on_hand_delta=on_hand,
-        reserved_delta=reserved, on_hand_after=on_hand, reserved_after=reserved, reason="test setup",
+        product=product,
+        location=location,
+        kind=MovementKind.RECEIPT,
+        quantity=on_hand,
+        on_hand_delta=on_hand,
+        reserved_delta=reserved,
+        on_hand_after=on_hand,
+        reserved_after=reserved,
+        reason="test setup",
     )
     return level

@@ -102,8 +102,13 @@ def test_non_json_and_garbage_bodies_never_500(api_as):
     for body in ([], "text", 12, None, {"sku": {"nested": 1}}):
         response = erp.post("/api/v1/products/", body)
         assert response.status_code == 400, (body, response.content)
-    raw = erp.generic("POST", "/api/v1/products/", b"{not json", content_type="application/json",
-                      headers={"Authorization": f"Token {erp.token}"})
+    raw = erp.generic(
+        "POST",
+        "/api/v1/products/",
+        b"{not json",
+        content_type="application/json",
+        headers={"Authorization": f"Token {erp.token}"},
+    )
     assert raw.status_code == 400
 
 
@@ -164,8 +169,13 @@ def test_stock_of_one_sku_everywhere(api_as, product, store, other_store, wareho
     body = response.json()
     assert body["sku"] == product.sku and body["total_available"] == 23
     by_code = {row["location"]: row for row in body["locations"]}
-    assert by_code["paris"] == {"location": "paris", "on_hand": 5, "reserved": 2, "available": 3,
-                                "click_and_collect": True}
+    assert by_code["paris"] == {
+        "location": "paris",
+        "on_hand": 5,
+        "reserved": 2,
+        "available": 3,
+        "click_and_collect": True,
+    }
     assert by_code["lyon"]["available"] == 0
     assert body["locations"][0]["location"] == "lyon"  # the terminal's own store first
     assert pos.get("/api/v1/stock/NOPE/").status_code == 404
@@ -184,7 +194,9 @@ def test_batch_stock_by_skus_and_location(api_as, store, warehouse):
     ]
     everywhere = web.get("/api/v1/stock/?skus=A,B").json()["results"]
     assert {(row["sku"], row["location"], row["available"]) for row in everywhere} == {
-        ("A", "paris", 3), ("A", "warehouse", 7), ("B", "warehouse", 1),
+        ("A", "paris", 3),
+        ("A", "warehouse", 7),
+        ("B", "warehouse", 1),
     }
     assert "location" in web.get("/api/v1/stock/?skus=A&location=atlantis").json()
     assert "skus" in web.get("/api/v1/stock/").json()
@@ -222,11 +234,11 @@ def test_stock_reads_cost_constant_queries(api_as, django_assert_max_num_queries
 def test_integration_receipt_adjustment_count(api_as, product, store):
     erp = api_as("integration")
     url = "/api/v1/stock/movements/"
-    response = erp.post(url, {"sku": product.sku, "location": "paris", "kind": "receipt", "quantity": 12,
-                              "reason": "PO 4512"})
+    response = erp.post(
+        url, {"sku": product.sku, "location": "paris", "kind": "receipt", "quantity": 12, "reason": "PO 4512"}
+    )
     assert response.status_code == 201, response.content
-    assert response.json() == {"sku": product.sku, "location": "paris", "on_hand": 12, "reserved": 0,
-                               "available": 12}
+    assert response.json() == {"sku": product.sku, "location": "paris", "on_hand": 12, "reserved": 0, "available": 12}
     response = erp.post(url, {"sku": product.sku, "location": "paris", "kind": "adjustment", "quantity": -2})
     assert response.json()["on_hand"] == 10
     response = erp.post(url, {"sku": product.sku, "location": "paris", "kind": "count", "quantity": 7})

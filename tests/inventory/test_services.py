@@ -106,8 +106,13 @@ def test_release_one_sku_of_a_reference(store, erp_actor):
 def test_expired_reservations_stop_counting_at_once_and_are_swept_once(product, store, erp_actor, audit):
     stock(product, store, 3)
     past = timezone.now() - timedelta(minutes=1)
-    services.stock_reserve(location=store, lines={product.sku: 3}, reference="O-old", actor=erp_actor,
-                           expires_at=timezone.now() + timedelta(seconds=30))
+    services.stock_reserve(
+        location=store,
+        lines={product.sku: 3},
+        reference="O-old",
+        actor=erp_actor,
+        expires_at=timezone.now() + timedelta(seconds=30),
+    )
     Reservation.objects.update(expires_at=past)  # time passes
     [row] = availability(skus=[product.sku], location=store)
     assert (row.reserved, row.available) == (0, 3)
@@ -122,8 +127,13 @@ def test_expired_reservations_stop_counting_at_once_and_are_swept_once(product, 
 
 def test_a_new_reservation_takes_units_of_an_expired_one(product, store, erp_actor, audit):
     stock(product, store, 2)
-    services.stock_reserve(location=store, lines={product.sku: 2}, reference="O-old", actor=erp_actor,
-                           expires_at=timezone.now() - timedelta(seconds=1))
+    services.stock_reserve(
+        location=store,
+        lines={product.sku: 2},
+        reference="O-old",
+        actor=erp_actor,
+        expires_at=timezone.now() - timedelta(seconds=1),
+    )
     services.stock_reserve(location=store, lines={product.sku: 2}, reference="O-new", actor=erp_actor)
     assert Reservation.objects.get(reference="O-old").status == "expired"
     assert level_of(product, store).reserved == 2
@@ -133,8 +143,9 @@ def test_a_new_reservation_takes_units_of_an_expired_one(product, store, erp_act
 
 def test_transfer_moves_units_with_two_rows(product, store, warehouse, erp_actor, audit):
     stock(product, warehouse, 10)
-    source, target = services.stock_transfer(sku=product.sku, from_location=warehouse, to_location=store,
-                                             quantity=4, actor=erp_actor)
+    source, target = services.stock_transfer(
+        sku=product.sku, from_location=warehouse, to_location=store, quantity=4, actor=erp_actor
+    )
     assert (source.on_hand, target.on_hand) == (6, 4)
     rows = StockMovement.objects.filter(kind__in=["transfer_out", "transfer_in"])
     assert rows.count() == 2 and len({row.reference for row in rows}) == 1
@@ -202,3 +213,44 @@ def test_selectors_for_other_apps(product, store):
 
 def test_movement_kinds_are_the_contracts():
     assert {MovementKind.RECEIPT, MovementKind.ADJUSTMENT, MovementKind.COUNT} == {"receipt", "adjustment", "count"}
+
+
+def test_hand_written_availability_reads_agree_with_the_orm(product, store, other_store, warehouse, erp_actor):
+    from inventory.selectors import stock_for_product, stock_rows
+
+    other = ProductFactory(sku="OTHER")
+    for location, quantity in ((store, 5), (other_store, 3), (warehouse, 9)):
+        stock(product, location, quantity)
+        stock(other, location, quantity)
+    services.stock_reserve(
+        location=store,
+        lines={product.sku: 2, "OTHER": 1},
+        reference="live",
+        actor=erp_actor,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    services.stock_reserve(
+        location=store,
+        lines={product.sku: 1},
+        reference="old",
+        actor=erp_actor,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    services.stock_reserve(location=warehouse, lines={product.sku: 4}, reference="old", actor=erp_actor)
+    Reservation.objects.filter(reference="old", location=store).update(expires_at=timezone.now() - timedelta(1))
+    orm = {
+        (level.product.sku, level.location.code): (level.on_hand, level.live_reserved, level.available)
+        for level in StockLevel.objects.select_related("product", "location").with_available()
+    }
+    assert orm[(product.sku, "paris")] == (5, 2, 3)
+    by_hand = {
+        (row.sku, row.location): (row.on_hand, row.reserved, row.available)
+        for row in stock_for_product(product=product)
+    }
+    assert by_hand == {key: value for key, value in orm.items() if key[0] == product.sku}
+    for location in (store, other_store, warehouse):
+        rows = stock_rows(skus=[product.sku, "OTHER", "NOPE"], location=location)
+        assert {
+            (row["sku"], location.code): (row["on_hand"], row["live_reserved"], row["on_hand"] - row["live_reserved"])
+            for row in rows
+        } == {key: value for key, value in orm.items() if key[1] == location.code}
