@@ -17,9 +17,10 @@ from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from omni.channels import Channel
-from omni.models import ApiClient, Location
+from omni.models import ApiClient, Location, history_user
 from omni.money import MONEY_COLUMN
 
 DEFAULT_LOW_STOCK_THRESHOLD = 3
@@ -73,6 +74,8 @@ class Product(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProductQuerySet.as_manager()
+    # Who changed a price or a barcode, and when (the stock has its own ledger).
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["sku"]

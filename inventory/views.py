@@ -32,7 +32,8 @@ def _staff(request) -> Actor | None:
 
 def _movable_locations(actor: Actor) -> list[Location]:
     locations = Location.objects.filter(is_active=True).order_by("kind", "name")
-    return [location for location in locations if can_move_stock_at(actor, location)]
+    movable = [location for location in locations if can_move_stock_at(actor, location)]
+    return sorted(movable, key=lambda location: location.pk not in actor.location_ids)  # own first
 
 
 # --- forms ---------------------------------------------------------------------------------
@@ -55,6 +56,8 @@ class MovementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = Location.objects.filter(pk__in=[loc.pk for loc in locations])
         self.fields["location"].choices = [("", "---------")] + [(loc.code, loc.name) for loc in locations]
+        if locations and not self.is_bound:
+            self.initial.setdefault("location", locations[0].code)
 
 
 class TransferForm(forms.Form):
@@ -71,6 +74,8 @@ class TransferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["from_location"].queryset = Location.objects.filter(pk__in=[loc.pk for loc in locations])
         self.fields["from_location"].choices = [("", "---------")] + [(loc.code, loc.name) for loc in locations]
+        if locations and not self.is_bound:
+            self.initial.setdefault("from_location", locations[0].code)
         self.fields["to_location"].choices = [("", "---------")] + [(loc.code, loc.name) for loc in all_locations]
 
     def clean(self):
