@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import health, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("login/", views.OmniLoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("search/", views.global_search, name="global-search"),
+    path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("omni.api_urls")),

@@ -100,15 +100,19 @@ def test_a_refusal_is_replayed_too(erp):
     assert replay.json() == first.json()
 
 
+def expired(settings):
+    return timezone.now() - timedelta(hours=settings.OMNI_IDEMPOTENCY_TTL_HOURS + 1)
+
+
 @pytest.mark.django_db
 def test_records_expire_after_the_ttl(erp, settings):
     bad = {**LOCATION, "kind": "spaceship"}
     post(erp, bad)
-    IdempotencyRecord.objects.update(created_at=timezone.now() - timedelta(hours=settings.OMNI_IDEMPOTENCY_TTL_HOURS + 1))
+    IdempotencyRecord.objects.update(created_at=expired(settings))
     again = post(erp, bad)  # an expired key is a new key: the request runs again
     assert again.status_code == 400
     assert "Idempotent-Replayed" not in again.headers
-    IdempotencyRecord.objects.update(created_at=timezone.now() - timedelta(hours=settings.OMNI_IDEMPOTENCY_TTL_HOURS + 1))
+    IdempotencyRecord.objects.update(created_at=expired(settings))
     assert purge_expired() == 1
     assert not IdempotencyRecord.objects.exists()
 
