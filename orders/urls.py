@@ -4,7 +4,18 @@ from . import views
 
 app_name = "orders"
 urlpatterns = [
-    path("", views.placeholder, name="order-list"),
-    path("pickups/", views.placeholder, name="pickup-board"),
-    path("<str:number>/", views.placeholder, name="order-detail"),
+    path("", views.order_list, name="order-list"),
+    path("new/", views.order_create, name="order-create"),
+    path("pickups/", views.pickup_board, name="pickup-board"),
+    path("carts/open/", views.cart_open, name="cart-open"),
+    path("carts/<uuid:cart_id>/", views.cart_detail, name="cart-detail"),
+    path("carts/<uuid:cart_id>/qr.svg", views.cart_qr, name="cart-qr"),
+    path("<str:number>/", views.order_detail, name="order-detail"),
+    path("<str:number>/slip/", views.pickup_slip, name="pickup-slip"),
+    path("<str:number>/return/", views.order_return, name="order-return"),
+    path("<str:number>/ready/", views.order_action, {"action": "ready"}, name="pickup-ready"),
+    path("<str:number>/collect/", views.order_action, {"action": "collect"}, name="pickup-collect"),
+    path("<str:number>/ship/", views.order_action, {"action": "ship"}, name="order-ship"),
+    path("<str:number>/deliver/", views.order_action, {"action": "deliver"}, name="order-deliver"),
+    path("<str:number>/cancel/", views.order_action, {"action": "cancel"}, name="order-cancel"),
 ]

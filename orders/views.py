@@ -1,7 +1,333 @@
+"""Staff pages: the click & collect board, orders, hand-over, slips, returns, the
+endless-aisle order form and carts opened by QR code. Thin: call selectors and services;
+an htmx request gets the fragment of the same view; refusals render in place."""
+
+from __future__ import annotations
+
+import segno
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from customers.models import Customer
+from inventory.models import Product
+from omni.actor import Actor
+from omni.errors import DomainError
+from omni.models import Location
+
+from . import selectors, services
+from .errors import MissingField
+from .models import Cart, Fulfilment, Order, OrderStatus
+from .permissions import may_act_on_pickup, may_cancel, may_read_all_orders, may_see_pickups, may_ship
+
+PAGE_SIZE = 25
+
+
+def _actor(request) -> Actor:
+    actor = Actor.from_request(request)
+    if not may_read_all_orders(actor):
+        raise PermissionDenied
+    return actor
+
+
+def _refused(request, exc: DomainError):
+    response = render(request, "orders/_alert.html", {"message": exc.detail, "code": exc.code}, status=exc.status)
+    if request.htmx:
+        # The refusal shows above the actions; the order itself stays as it was.
+        response["HX-Retarget"] = "#order-alert"
+        response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def _order_or_404(actor: Actor, number: str) -> Order:
+    order = selectors.order_get(actor=actor, number=number)
+    if order is None:
+        raise Http404
+    return order
+
+
+def _board_locations(actor: Actor, request) -> tuple[list[Location], Location | None]:
+    if actor.acts_everywhere:
+        locations = list(Location.objects.filter(click_and_collect=True, is_active=True).order_by("name"))
+    else:
+        locations = list(Location.objects.filter(pk__in=actor.location_ids).order_by("name"))
+    wanted = request.GET.get("location")
+    chosen = next((loc for loc in locations if loc.code == wanted), locations[0] if locations else None)
+    return locations, chosen
+
+
+# --- the click & collect board -------------------------------------------------------------------
+@login_required
+@require_GET
+def pickup_board(request):
+    actor = Actor.from_request(request)
+    if not may_see_pickups(actor):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()
+    if query:
+        number = query.upper() if query.upper().startswith("OM-") else f"OM-{query.upper()}"
+        if Order.objects.filter(number=number).exists():
+            url = reverse("orders:order-detail", args=[number])
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = url
+                return response
+            return redirect(url)
+    locations, location = _board_locations(actor, request)
+    board = selectors.pickup_board(location_ids=[location.pk] if location else [])
+    context = {
+        "locations": locations, "location": location, "board": board, "query": query,
+        "not_found": bool(query), "now": timezone.now(),
+        "columns": [
+            {"key": key, "label": label, "icon": icon, "colour": colour, "orders": board[key]}
+            for key, label, icon, colour in (
+                ("to_prepare", _("To prepare"), "box-seam", "primary"),
+                ("ready", _("Ready"), "bag-check", "success"),
+                ("overdue", _("Overdue"), "alarm", "danger"),
+                ("collected", _("Collected today"), "check2-all", "secondary"),
+            )
+        ],
+    }
+    template = "orders/_board.html" if request.htmx and not query else "orders/pickup_board.html"
+    return render(request, template, context)
+
+
+# --- orders ---------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def order_list(request):
+    actor = _actor(request)
+    filters = {key: request.GET.get(key, "").strip() for key in ("status", "channel", "fulfilment", "pickup_location")}
+    query = request.GET.get("q", "").strip().upper()
+    queryset = selectors.order_list(actor=actor, filters={k: v for k, v in filters.items() if v})
+    if query:
+        queryset = queryset.filter(number__icontains=query)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "filters": filters, "query": query, "statuses": OrderStatus.choices,
+               "fulfilments": Fulfilment.choices}
+    template = "orders/_order_table.html" if request.htmx else "orders/order_list.html"
+    return render(request, template, context)
+
+
+def _detail_context(actor: Actor, order: Order) -> dict:
+    return {
+        "order": order,
+        "notifications": selectors.notifications_for([order]).get(order.pk, []),
+        "may_prepare": order.is_pickup and may_act_on_pickup(actor, order),
+        "may_ship": not order.is_pickup and may_ship(actor, order),
+        "may_cancel": order.is_open and may_cancel(actor, order),
+        "return_locations": _return_locations(actor),
+        "is_returnable": order.status in services.returns.RETURNABLE_STATUSES,
+    }
+
+
+def _return_locations(actor: Actor) -> list[Location]:
+    if actor.acts_everywhere:
+        return list(Location.objects.filter(is_active=True, kind=Location.Kind.STORE).order_by("name"))
+    return list(Location.objects.filter(pk__in=actor.location_ids, is_active=True).order_by("name"))
 
 
 @login_required
-def placeholder(request, *args, **kwargs):
-    return HttpResponse("")
+@require_GET
+def order_detail(request, number):
+    actor = _actor(request)
+    order = _order_or_404(actor, number)
+    context = _detail_context(actor, order)
+    # Shown once to the salesperson who placed the order for the customer.
+    context["pickup_code"] = request.session.pop(f"pickup-code-{order.number}", None)
+    return render(request, "orders/order_detail.html", context)
+
+
+def _after_action(request, actor: Actor, number: str):
+    order = _order_or_404(actor, number)
+    if request.htmx:
+        return render(request, "orders/_order_main.html", _detail_context(actor, order))
+    return redirect("orders:order-detail", number=number)
+
+
+@login_required
+@require_POST
+def order_action(request, number, action):
+    actor = _actor(request)
+    order = _order_or_404(actor, number)
+    try:
+        if action == "ready":
+            services.order_mark_ready(order=order, actor=actor)
+        elif action == "collect":
+            services.order_collect(order=order, pickup_code=request.POST.get("pickup_code", ""), actor=actor)
+        elif action == "ship":
+            services.order_ship(order=order, actor=actor)
+        elif action == "deliver":
+            services.order_deliver(order=order, actor=actor)
+        elif action == "cancel":
+            services.order_cancel(order=order, actor=actor, reason=request.POST.get("reason", "")[:200])
+        else:
+            raise Http404
+    except DomainError as exc:
+        return _refused(request, exc)
+    if request.POST.get("from") == "board":
+        return redirect(f"{reverse('orders:pickup-board')}?location={order.pickup_location.code}")
+    return _after_action(request, actor, number)
+
+
+@login_required
+@require_POST
+def order_return(request, number):
+    actor = _actor(request)
+    order = _order_or_404(actor, number)
+    location = Location.objects.filter(code=request.POST.get("location", ""), is_active=True).first()
+    lines = {}
+    for line in order.lines.all():
+        raw = request.POST.get(f"quantity-{line.sku}", "").strip()
+        if raw:
+            try:
+                quantity = int(raw)
+            except ValueError:
+                quantity = -1
+            if quantity < 0:
+                return _refused(request, MissingField("lines", _("Enter whole quantities.")))
+            if quantity:
+                lines[line.sku] = quantity
+    if location is None or not lines:
+        return _refused(request, MissingField("lines", _("Choose the store and at least one item to return.")))
+    try:
+        services.return_create(order=order, location=location, lines=lines, actor=actor)
+    except DomainError as exc:
+        return _refused(request, exc)
+    return _after_action(request, actor, number)
+
+
+@login_required
+@require_GET
+def pickup_slip(request, number):
+    actor = _actor(request)
+    order = _order_or_404(actor, number)
+    receipt = request.GET.get("format") == "receipt"
+    return render(request, "orders/pickup_slip.html", {"order": order, "receipt": receipt})
+
+
+# --- endless aisle --------------------------------------------------------------------------------
+@login_required
+def order_create(request):
+    """A store sells what it lacks: delivered from the warehouse (or a ship-from-store
+    store) to the customer's home, or collected at another store."""
+    actor = _actor(request)
+    if actor.is_marketing:
+        raise PermissionDenied
+    pickup_locations = list(Location.objects.filter(click_and_collect=True, is_active=True).order_by("name"))
+    context = {"pickup_locations": pickup_locations, "values": request.POST or {}, "errors": {}}
+    if request.method != "POST":
+        context["values"] = {"sku": request.GET.get("sku", ""), "quantity": "1", "fulfilment": "delivery"}
+        return render(request, "orders/order_form.html", context)
+    values = request.POST
+    errors = {}
+    product = Product.objects.filter(sku=values.get("sku", "").strip(), is_active=True).first()
+    if product is None:
+        errors["sku"] = _("No product has this SKU.")
+    try:
+        quantity = int(values.get("quantity", "1"))
+        if not 0 < quantity <= 99:
+            raise ValueError
+    except ValueError:
+        errors["quantity"] = _("Enter a quantity between 1 and 99.")
+        quantity = 0
+    customer = None
+    contact = values.get("customer", "").strip()
+    if contact:
+        customer = (Customer.objects.active().filter(email__iexact=contact).first()
+                    or Customer.objects.active().filter(phone=contact).first()
+                    or Customer.objects.active().filter(loyalty_card=contact).first())
+        if customer is None:
+            errors["customer"] = _("No customer has this e-mail, phone or loyalty card.")
+    fulfilment = values.get("fulfilment")
+    pickup_location, address = None, None
+    if fulfilment == Fulfilment.CLICK_AND_COLLECT:
+        pickup_location = next((loc for loc in pickup_locations if loc.code == values.get("pickup_location")), None)
+        if pickup_location is None:
+            errors["pickup_location"] = _("Choose the store where the customer collects.")
+    elif fulfilment == Fulfilment.DELIVERY:
+        address = {key: values.get(key, "").strip() for key in ("name", "line1", "postcode", "city")}
+        address["country"] = "FR"
+        if not (address["line1"] and address["postcode"] and address["city"]):
+            errors["address"] = _("Enter the street, postcode and city.")
+    else:
+        errors["fulfilment"] = _("Choose delivery or click & collect.")
+    if errors:
+        context["errors"] = errors
+        return render(request, "orders/order_form.html", context, status=400)
+    try:
+        order = services.order_place(
+            lines=[{"sku": product.sku, "quantity": quantity}], fulfilment=fulfilment, customer=customer,
+            pickup_location=pickup_location, shipping_address=address, actor=actor,
+        )
+    except DomainError as exc:
+        context["refusal"] = exc.detail
+        return render(request, "orders/order_form.html", context, status=exc.status)
+    request.session[f"pickup-code-{order.number}"] = order.pickup_code
+    return redirect("orders:order-detail", number=order.number)
+
+
+# --- carts opened by QR code ------------------------------------------------------------------------
+@login_required
+@require_GET
+def cart_open(request):
+    """Scan the QR code the website shows (it holds the cart's URL or id)."""
+    _actor(request)
+    raw = request.GET.get("code", "").strip().rstrip("/")
+    cart_id = raw.rsplit("/", 1)[-1]
+    cart = Cart.objects.filter(pk=cart_id).first() if _is_uuid(cart_id) else None
+    if cart is None:
+        return render(request, "orders/cart_open.html", {"code": raw, "not_found": bool(raw)},
+                      status=404 if raw else 200)
+    return redirect("orders:cart-detail", cart_id=cart.pk)
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@login_required
+def cart_detail(request, cart_id):
+    actor = _actor(request)
+    cart = selectors.cart_get(actor=actor, cart_id=cart_id)
+    if cart is None:
+        raise Http404
+    refusal = None
+    if request.method == "POST":
+        try:
+            order = services.cart_checkout(cart=cart, fulfilment=Fulfilment.IN_STORE, actor=actor,
+                                           location=Location.objects.filter(code=request.POST.get("location")).first())
+        except DomainError as exc:
+            refusal = exc.detail
+        else:
+            return redirect("orders:order-detail", number=order.number)
+    try:
+        priced = services.cart_price(cart)
+    except DomainError as exc:
+        priced, refusal = None, exc.detail
+    return render(request, "orders/cart_detail.html", {
+        "cart": cart, "priced": priced, "refusal": refusal, "locations": _return_locations(actor),
+    }, status=409 if refusal else 200)
+
+
+@require_GET
+def cart_qr(request, cart_id):
+    """The QR code a website shows so that a store can open the cart; it carries only the
+    cart's id (a UUID), so it is served without login, like the website's own page."""
+    if not Cart.objects.filter(pk=cart_id).exists():
+        raise Http404
+    url = request.build_absolute_uri(reverse("orders:cart-detail", args=[cart_id]))
+    svg = segno.make(url, error="m").svg_inline(scale=4)
+    return HttpResponse(svg, content_type="image/svg+xml")

@@ -1,0 +1,108 @@
+"""Staff pages: the board, detail, hand-over, slips, returns, endless aisle, carts by QR."""
+
+import pytest
+
+from orders import services
+from orders.models import Order
+from tests.factories.orders import place_pickup, pos_actor, sell_in_store
+
+pytestmark = pytest.mark.django_db
+
+
+def test_board_shows_the_stores_pickups(staff_client, catalogue, store, other_store, customer,
+                                        django_assert_max_num_queries):
+    mine = place_pickup(location=store, lines={"CAP-1": 1}, customer=customer)
+    theirs = place_pickup(location=other_store, lines={"CAP-1": 1})
+    ready = place_pickup(location=store, lines={"TEE-1": 1})
+    services.order_mark_ready(order=ready, actor=pos_actor(store))
+    client = staff_client("store_staff", locations=[store])
+    page = client.get("/orders/pickups/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert mine.number in html and ready.number in html and theirs.number not in html
+    for _ in range(5):
+        place_pickup(location=store, lines={"JKT-1": 1})
+    with django_assert_max_num_queries(12):
+        fragment = client.get("/orders/pickups/", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and b"<html" not in fragment.content
+
+
+def test_scan_opens_the_order(staff_client, catalogue, store):
+    order = place_pickup(location=store, lines={"CAP-1": 1})
+    client = staff_client("store_staff", locations=[store])
+    response = client.get("/orders/pickups/", {"q": order.number.lower()})
+    assert response.status_code == 302 and response.url.endswith(f"/orders/{order.number}/")
+    assert client.get("/search/", {"q": order.number, "go": "1"}).url.endswith(f"/orders/{order.number}/")
+    assert b"No order has" in client.get("/orders/pickups/", {"q": "OM-ZZZZZZ"}).content
+
+
+def test_mark_ready_and_hand_over_through_the_pages(staff_client, catalogue, store, level):
+    order = place_pickup(location=store, lines={"CAP-1": 2})
+    client = staff_client("store_staff", locations=[store])
+    assert client.post(f"/orders/{order.number}/ready/").status_code == 302
+    wrong = client.post(f"/orders/{order.number}/collect/", {"pickup_code": "bad"}, headers={"HX-Request": "true"})
+    assert wrong.status_code == 409 and wrong["HX-Retarget"] == "#order-alert"
+    code = services.pickup_code_for(order)
+    done = client.post(f"/orders/{order.number}/collect/", {"pickup_code": code}, headers={"HX-Request": "true"})
+    assert done.status_code == 200 and b"Collected" in done.content
+    assert level("CAP-1", store) == (8, 0)
+
+
+def test_other_store_staff_cannot_act(staff_client, catalogue, store, other_store):
+    order = place_pickup(location=store, lines={"CAP-1": 1})
+    client = staff_client("store_staff", locations=[other_store])
+    assert client.post(f"/orders/{order.number}/ready/").status_code == 403
+    assert Order.objects.get(pk=order.pk).status == "placed"
+    page = client.get(f"/orders/{order.number}/").content.decode()
+    assert "Mark ready" not in page
+
+
+def test_detail_slip_and_list(staff_client, catalogue, store, customer, django_assert_max_num_queries):
+    order = place_pickup(location=store, lines={"CAP-1": 1, "TEE-1": 2}, customer=customer)
+    client = staff_client("store_staff", locations=[store])
+    with django_assert_max_num_queries(20):
+        detail = client.get(f"/orders/{order.number}/")
+    assert detail.status_code == 200 and order.number in detail.content.decode()
+    assert services.pickup_code_for(order) not in detail.content.decode()
+    slip = client.get(f"/orders/{order.number}/slip/", {"format": "receipt"})
+    assert b'class="receipt"' in slip.content
+    assert client.get(f"/orders/{order.number}/slip/").status_code == 200
+    listing = client.get("/orders/", {"status": "placed"})
+    assert order.number in listing.content.decode()
+    assert client.get("/orders/OM-NOPE00/").status_code == 404
+
+
+def test_return_form(staff_client, catalogue, store, other_store, level):
+    order = sell_in_store(location=store, lines={"CAP-1": 2})
+    client = staff_client("store_staff", locations=[other_store])
+    response = client.post(f"/orders/{order.number}/return/", {"location": other_store.code, "quantity-CAP-1": "1"})
+    assert response.status_code == 302 and level("CAP-1", other_store) == (6, 0)
+    too_many = client.post(f"/orders/{order.number}/return/", {"location": other_store.code, "quantity-CAP-1": "5"})
+    assert too_many.status_code == 409
+
+
+def test_endless_aisle_order(staff_client, catalogue, store, warehouse, customer, level):
+    client = staff_client("store_staff", locations=[store])
+    assert client.get("/orders/new/").status_code == 200
+    response = client.post("/orders/new/", {"sku": "JKT-1", "quantity": "2", "customer": customer.email,
+                                            "fulfilment": "delivery", "line1": "4 rue des Lilas",
+                                            "postcode": "69003", "city": "Lyon"})
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert order.fulfilment_location == warehouse and order.channel == "store" and order.customer == customer
+    assert level("JKT-1", warehouse) == (20, 2)
+    bad = client.post("/orders/new/", {"sku": "NOPE", "quantity": "1", "fulfilment": "click_and_collect"})
+    assert bad.status_code == 400
+
+
+def test_cart_opened_by_qr(staff_client, web, catalogue, store, level):
+    cart_id = web.post("/api/v1/carts/", {}).json()["id"]
+    web.post(f"/api/v1/carts/{cart_id}/lines/", {"sku": "CAP-1", "quantity": 1})
+    qr = web.get(f"/orders/carts/{cart_id}/qr.svg")
+    assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml"
+    client = staff_client("store_staff", locations=[store])
+    opened = client.get("/orders/carts/open/", {"code": f"https://shop.example/orders/carts/{cart_id}/"})
+    assert opened.status_code == 302
+    assert client.get(opened.url).status_code == 200
+    sold = client.post(opened.url)
+    assert sold.status_code == 302 and level("CAP-1", store) == (9, 0)
