@@ -251,7 +251,8 @@ class StockListApi(generics.GenericAPIView):
         responses=StockRowOutput(many=True),
     )
     def get(self, request):
-        query = StockQuery(data=request.query_params)
+        params = {key: request.query_params.get(key) for key in ("skus", "location") if request.query_params.get(key)}
+        query = StockQuery(data=params)
         query.is_valid(raise_exception=True)
         rows = selectors.stock_rows(skus=query.validated_data["skus"], location=query.validated_data.get("location"))
         page = self.paginate_queryset(rows)

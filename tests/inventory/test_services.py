@@ -254,3 +254,19 @@ def test_hand_written_availability_reads_agree_with_the_orm(product, store, othe
             (row["sku"], location.code): (row["on_hand"], row["live_reserved"], row["on_hand"] - row["live_reserved"])
             for row in rows
         } == {key: value for key, value in orm.items() if key[1] == location.code}
+
+
+def test_expiry_task_releases_expired_reservations(product, store, erp_actor):
+    from inventory.tasks import expire_reservations
+
+    stock(product, store, 2)
+    services.stock_reserve(
+        location=store,
+        lines={product.sku: 2},
+        reference="O-1",
+        actor=erp_actor,
+        expires_at=timezone.now() - timedelta(seconds=1),
+    )
+    assert expire_reservations.delay().get() == 1
+    assert expire_reservations.delay().get() == 0
+    assert level_of(product, store).reserved == 0

@@ -234,3 +234,23 @@ def test_import_refuses_bad_files_in_place(staff_client):
     assert response.status_code == 400 and "Missing column" in response.content.decode()
     assert upload(admin, "products", "").status_code == 400
     assert not ImportJob.objects.exists()
+
+
+def test_admin_pages_load(staff_client, product, store, erp_actor):
+    from inventory.services import stock_reserve as reserve
+
+    stock(product, store, 3)
+    reserve(location=store, lines={product.sku: 1}, reference="O-1", actor=erp_actor)
+    admin = staff_client("admin", is_staff=True, is_superuser=True)
+    for url in ("product", "stocklevel", "stockmovement", "reservation", "importjob"):
+        assert admin.get(f"/admin/inventory/{url}/").status_code == 200, url
+    assert admin.get(f"/admin/inventory/product/{product.pk}/change/").status_code == 200
+    from inventory.models import Reservation
+
+    response = admin.post(
+        "/admin/inventory/reservation/",
+        {"action": "release", "_selected_action": [Reservation.objects.get().pk]},
+    )
+    assert response.status_code == 302
+    assert Reservation.objects.get().status == "released"
+    assert StockLevel.objects.get().reserved == 0
