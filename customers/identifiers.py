@@ -13,8 +13,12 @@ import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# Regions whose numbers are dialled nationally like the home region's: French overseas
+# departments share France's 0 prefix (0696... is a Martinique mobile, +596 696...).
+NATIONAL_NEIGHBOURS = {"FR": ("MQ", "GP", "RE", "GF", "YT", "PM")}
 CARD_PATTERN = re.compile(r"^[A-Z0-9]{4,32}$")
 CARD_NOISE = re.compile(r"[\s\-.]")
 
@@ -41,13 +45,16 @@ def normalise_phone(value: str | None, region: str | None = None) -> str | None:
     if value.startswith("00"):
         # International prefix written the European way: 0033 6 12 34 56 78.
         value = "+" + value[2:]
-    try:
-        number = phonenumbers.parse(value[:40], region)
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationError(_("Enter a valid phone number."), code="invalid") from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("Enter a valid phone number."), code="invalid")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    for candidate_region in (region, *NATIONAL_NEIGHBOURS.get(region, ())):
+        try:
+            number = phonenumbers.parse(value[:40], candidate_region)
+        except phonenumbers.NumberParseException as exc:
+            raise ValidationError(_("Enter a valid phone number."), code="invalid") from exc
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if value.startswith("+"):
+            break
+    raise ValidationError(_("Enter a valid phone number."), code="invalid")
 
 
 def normalise_card(value: str | None) -> str | None:
@@ -61,19 +68,27 @@ def normalise_card(value: str | None) -> str | None:
     return value
 
 
-def phone_digits_for_search(query: str) -> str | None:
-    """The national significant digits a partial phone query stands for, or None."""
+def phone_query(query: str) -> Q | None:
+    """What a typed phone, or the start or end of one, stands for, or None.
+
+    A whole number in any format is matched exactly; a beginning with the national
+    prefix (``06 12``) or the international one (``+33 6 12``, ``0033 6``) matches numbers
+    that start so; other digits (``56 78``, the end of a number) match anywhere."""
     compact = re.sub(r"[\s.\-()/]", "", query)
     if not re.fullmatch(r"\+?\d{4,20}", compact):
         return None
     try:
-        return normalise_phone(compact)
+        return Q(phone=normalise_phone(compact))
     except ValidationError:
         pass
-    digits = compact.lstrip("+")
-    if digits.startswith("00"):
-        digits = digits[2:]
-    return digits.lstrip("0") or None
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    if compact.startswith("+"):
+        return Q(phone__startswith=compact)
+    if compact.startswith("0"):
+        region_code = phonenumbers.country_code_for_region(settings.OMNI_PHONE_REGION)
+        return Q(phone__startswith=f"+{region_code}{compact[1:]}")
+    return Q(phone__contains=compact)
 
 
 def format_phone(value: str | None) -> str:

@@ -12,7 +12,7 @@ from django.http import Http404
 
 from omni.actor import Actor
 
-from .identifiers import normalise_card, normalise_email, phone_digits_for_search
+from .identifiers import normalise_card, normalise_email, normalise_phone, phone_query
 from .models import Customer, CustomerMerge, Segment
 from .permissions import may_read_customers
 
@@ -82,9 +82,9 @@ def customer_search(query: str) -> QuerySet[Customer]:
     if not query:
         return customers.none()
     condition = Q()
-    phone = phone_digits_for_search(query)
-    if phone:
-        condition |= Q(phone=phone) if phone.startswith("+") else Q(phone__contains=phone)
+    phone = phone_query(query)
+    if phone is not None:
+        condition |= phone
     if "@" in query:
         condition |= Q(email__icontains=query.lower())
     else:
@@ -101,7 +101,7 @@ def customer_search(query: str) -> QuerySet[Customer]:
     if card:
         condition |= Q(loyalty_card=card)
     tokens = NAME_TOKEN.findall(query)
-    if tokens and not phone:
+    if tokens and phone is None:
         names = Q()
         for token in tokens[:4]:
             names &= Q(first_name__icontains=token) | Q(last_name__icontains=token) | Q(email__istartswith=token)
@@ -123,10 +123,11 @@ def customer_exact_match(query: str) -> Customer | None:
             customer = Customer.objects.active().filter(**{field: value}).first()
             if customer:
                 return customer
-    phone = phone_digits_for_search(query)
-    if phone and phone.startswith("+"):
-        return Customer.objects.active().filter(phone=phone).first()
-    return None
+    try:
+        phone = normalise_phone(query)
+    except Exception:  # noqa: BLE001 - not a phone number
+        return None
+    return Customer.objects.active().filter(phone=phone).first() if phone else None
 
 
 def customer_merges(*, customer: Customer) -> list[CustomerMerge]:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from omni.actor import Actor
 from omni.errors import DomainError
 
-from .facts import all_facts
+from .facts import all_facts, get_fact
 from .identifiers import format_phone
 from .models import ConsentEvent, Contact, Customer, CustomerIdentifier, Medium, Segment
 from .permissions import (
@@ -186,7 +186,12 @@ def merge_page(request):
         "target": target,
         "source_value": data.get("source", ""),
         "target_value": data.get("target", ""),
+        "query": request.GET.get("q", "").strip()[:100],
     }
+    if target is not None and source is None and context["query"]:
+        context["candidates"] = list(
+            customer_search(context["query"]).exclude(pk=target.pk).select_related("preferred_store")[:10]
+        )
     if request.method == "POST":
         if source is None or target is None:
             context["error"] = _("Give two existing customers.")
@@ -226,6 +231,44 @@ def segment_recompute_view(request, slug):
     return redirect("customers:segment-list")
 
 
+BLANK_RULE_ROWS = 3
+
+
+def _rule_rows(rules: list[dict]) -> list[dict]:
+    """Rules as the editor's rows: a fact, one value, "not"; plus blank rows to add rules."""
+    rows = []
+    for rule in rules:
+        fact = get_fact(rule.get("fact", ""))
+        params = rule.get("params") or {}
+        if fact is not None and len(fact.params) == 1:
+            value = params.get(fact.params[0].name, "")
+            value = ", ".join(value) if isinstance(value, list) else str(value)
+        else:
+            value = "; ".join(f"{key}={', '.join(v) if isinstance(v, list) else v}" for key, v in params.items())
+        rows.append({"fact": rule.get("fact", ""), "value": value, "negate": bool(rule.get("negate"))})
+    return rows + [{"fact": "", "value": "", "negate": False}] * BLANK_RULE_ROWS
+
+
+def _rules_from_post(post) -> list[dict]:
+    facts, values = post.getlist("fact"), post.getlist("value")
+    negated = set(post.getlist("negate"))
+    rules = []
+    for index, name in enumerate(facts):
+        if not name:
+            continue
+        value = values[index].strip() if index < len(values) else ""
+        fact = get_fact(name)
+        if fact is None or not fact.params:
+            params = {}
+        elif len(fact.params) == 1:
+            params = {fact.params[0].name: value}
+        else:
+            params = dict(part.split("=", 1) for part in value.split(";") if "=" in part)
+            params = {key.strip(): item.strip() for key, item in params.items()}
+        rules.append({"fact": name, "params": params, "negate": str(index) in negated})
+    return rules
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def segment_edit_page(request, slug=None):
@@ -239,19 +282,14 @@ def segment_edit_page(request, slug=None):
             name=segment.name if segment else "",
             description=segment.description if segment else "",
             is_active=segment.is_active if segment else True,
-            rules_text=json.dumps(segment.rules if segment else [], indent=2),
+            rows=_rule_rows(segment.rules if segment else []),
         )
         return render(request, "customers/segment_edit.html", context)
     name = request.POST.get("name", "")
     description = request.POST.get("description", "")[:2000]
     is_active = request.POST.get("is_active") == "on"
-    rules_text = request.POST.get("rules", "")[:20000]
-    context.update(name=name, description=description, is_active=is_active, rules_text=rules_text)
-    try:
-        rules = json.loads(rules_text or "[]")
-    except ValueError:
-        context["error"] = _("The rules are not valid JSON.")
-        return render(request, "customers/segment_edit.html", context, status=400)
+    rules = _rules_from_post(request.POST)
+    context.update(name=name, description=description, is_active=is_active, rows=_rule_rows(rules))
     try:
         segment = segment_save(
             actor=actor, segment=segment, name=name, description=description, rules=rules, is_active=is_active

@@ -77,6 +77,9 @@ def customer_find_or_create(
     identifiers = normalise_identifiers(email=email, phone=phone, loyalty_card=loyalty_card)
     if not identifiers:
         raise IdentifierRequired()
+    if preferred_store is None and actor.location is not None and actor.location.kind == Location.Kind.STORE:
+        # A customer recognised at a store's till: that store is theirs until they say otherwise.
+        preferred_store = actor.location
     for attempt in range(FIND_OR_CREATE_ATTEMPTS):
         try:
             with transaction.atomic():

@@ -289,3 +289,80 @@ def test_idempotent_create_replays_the_first_response(api_as):
 
 def test_api_root_lists_customers(api_as):
     assert "customers" in api_as("web").get("/api/v1/").json()
+
+
+def test_a_pos_sets_the_preferred_store_of_a_customer_it_recognises(api_as, store, other_store):
+    pos = api_as("pos", location=store)
+    body = pos.post(URL, {"phone": "06 55 44 33 22"}).json()
+    assert body["preferred_store"] == "paris"
+    assert body["channels"] == ["store"]
+    lyon = api_as("pos", location=other_store)
+    assert lyon.post(URL, {"phone": "06 55 44 33 22"}).json()["preferred_store"] == "paris"
+
+
+def test_customer_identified_is_sent_inside_the_transaction(api_as):
+    from django.db import connection
+
+    from customers.signals import customer_identified
+
+    seen = []
+
+    def receiver(sender, customer, created, actor, identifiers, **kwargs):
+        seen.append((created, identifiers, actor.channel, connection.in_atomic_block))
+
+    customer_identified.connect(receiver, dispatch_uid="test-identified")
+    try:
+        web = api_as("web")
+        web.post(URL, {"email": "sig@example.fr"})
+        web.post(URL, {"email": "sig@example.fr", "phone": "0612121212"})
+    finally:
+        customer_identified.disconnect(dispatch_uid="test-identified")
+    assert seen == [
+        (True, {"email": "sig@example.fr"}, "web", True),
+        (False, {"email": "sig@example.fr", "phone": "+33612121212"}, "web", True),
+    ]
+
+
+def test_detail_and_timeline_cost_constant_queries(api_as, django_assert_max_num_queries):
+    from tests.factories.customers import ContactFactory
+
+    customer = CustomerFactory(channels=["web", "app", "store"])
+    web = api_as("web")
+    with django_assert_max_num_queries(5):
+        assert web.get(f"{URL}{customer.pk}/").status_code == 200
+    ContactFactory.create_batch(3, customer=customer)
+    web.get(f"{URL}{customer.pk}/timeline/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        web.get(f"{URL}{customer.pk}/timeline/")
+    ContactFactory.create_batch(30, customer=customer)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(web.get(f"{URL}{customer.pk}/timeline/").json()) >= 33
+
+
+def test_merged_customer_id_leads_to_the_customer_kept(api_as):
+    from customers.services import customer_merge
+    from omni.actor import Actor
+    from tests.factories.omni import StaffFactory
+
+    keep, duplicate = CustomerFactory(), CustomerFactory()
+    customer_merge(source=duplicate, target=keep, actor=Actor.for_user(StaffFactory(role="admin")))
+    assert api_as("web").get(f"{URL}{duplicate.pk}/").json()["id"] == str(keep.pk)
+
+
+def test_search_by_the_beginning_or_the_end_of_a_phone(api_as):
+    CustomerFactory(last_name="Starts", phone="+33612345678")
+    CustomerFactory(last_name="Inside", phone="+33660612999")
+    web = api_as("web")
+
+    def names(query):
+        return sorted(row["last_name"] for row in web.get(URL, {"search": query}).json()["results"])
+
+    assert names("06 12") == ["Starts"]
+    assert names("+33 6 12") == ["Starts"]
+    assert names("0033 6 12") == ["Starts"]
+    assert names("56 78") == ["Starts"]
+    assert names("0612") == ["Starts"]
+    assert names("06 60 61") == ["Inside"]

@@ -166,30 +166,44 @@ def test_store_staff_may_not_merge(staff_client, store):
 
 def test_segment_pages_for_marketing(staff_client):
     CustomerFactory(channels=["store"])
+    CustomerFactory(channels=["web", "app"])
     marketing = staff_client("marketing")
     assert marketing.get(reverse("customers:segment-list")).status_code == 200
     form = marketing.get(reverse("customers:segment-create"))
-    assert "channels_only" in form.content.decode()
-    rules = json.dumps([{"fact": "channels_only", "params": {"channels": ["store"]}}])
+    assert "Used only these channels" in form.content.decode()
     created = form_post(
-        marketing, reverse("customers:segment-create"), {"name": "Traditional", "rules": rules, "is_active": "on"}
+        marketing,
+        reverse("customers:segment-create"),
+        {"name": "Traditional", "fact": ["channels_only", "", ""], "value": ["store", "", ""], "is_active": "on"},
     )
     assert created.status_code == 302
     segment = Segment.objects.get()
+    assert segment.rules == [{"fact": "channels_only", "params": {"channels": ["store"]}, "negate": False}]
     assert segment.member_count == 1
-    bad = form_post(
-        marketing, reverse("customers:segment-edit", args=[segment.slug]), {"name": "Traditional", "rules": "[{"}
+    edit = marketing.get(reverse("customers:segment-edit", args=[segment.slug])).content.decode()
+    assert 'value="store"' in edit
+    changed = form_post(
+        marketing,
+        reverse("customers:segment-edit", args=[segment.slug]),
+        {
+            "name": "Not in store",
+            "fact": ["channels_any", ""],
+            "value": ["store", ""],
+            "negate": ["0"],
+            "is_active": "on",
+        },
     )
-    assert bad.status_code == 400
+    assert changed.status_code == 302
+    segment.refresh_from_db()
+    assert segment.rules[0]["negate"] is True and segment.member_count == 1
     invalid = form_post(
         marketing,
         reverse("customers:segment-edit", args=[segment.slug]),
-        {"name": "Traditional", "rules": '[{"fact": "nope"}]'},
+        {"name": "Bad", "fact": ["channels_all"], "value": ["fax"]},
     )
     assert invalid.status_code == 400
-    assert Segment.objects.get().rules == [
-        {"fact": "channels_only", "params": {"channels": ["store"]}, "negate": False}
-    ]
+    assert "must list channels" in invalid.content.decode()
+    assert Segment.objects.get().name == "Not in store"
     row = form_post(
         marketing, reverse("customers:segment-recompute", args=[segment.slug]), headers={"HX-Request": "true"}
     )
@@ -231,3 +245,12 @@ def test_dashboard_panel():
     context = dashboard_context(Actor())
     assert context["total"] == 3
     assert "Find a customer" in render_to_string("customers/_dashboard_panel.html", {"panel": context})
+
+
+def test_merge_page_finds_the_duplicate_of_a_customer(staff_client):
+    keep = CustomerFactory(first_name="Inès", last_name="Garnier")
+    other = CustomerFactory(first_name="Ines", last_name="Garnier", email="ines.g@example.fr")
+    admin = staff_client("admin")
+    page = admin.get(reverse("customers:merge"), {"target": keep.pk, "q": "garnier"}).content.decode()
+    assert f"source={other.pk}" in page
+    assert f"source={keep.pk}" not in page
