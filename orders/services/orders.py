@@ -432,7 +432,7 @@ def orders_expire(*, now: datetime | None = None) -> dict[str, int]:
                 continue
             until = formats.date_format(timezone.localtime(order.hold_until), "SHORT_DATETIME_FORMAT")
             body = _(
-                "Reminder: your order %(number)s is waiting for you at %(store)s until %(until)s. "
+                "Reminder: your order %(number)s is waiting for you until %(until)s at %(store)s. "
                 "Pickup code: %(code)s."
             ) % {"number": order.number, "store": _store_lines(order.pickup_location), "until": until,
                  "code": pickup_code_for(order)}
