@@ -226,6 +226,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     "customers-recompute-segments": {"task": "customers.tasks.recompute_segments", "schedule": crontab(minute=42)},
     "inventory-expire-reservations": {"task": "inventory.tasks.expire_reservations", "schedule": 60.0},
+    "promotions-resume-campaigns": {"task": "promotions.tasks.resume_campaigns", "schedule": 300.0},
+    # Expired pickup holds release their stock; reminders go out the day before.
+    "orders-expire-pickups": {"task": "orders.tasks.expire_pickups", "schedule": 300.0},
 }
 
 # --- Notifications --------------------------------------------------------------------

@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class PromotionsConfig(AppConfig):
     name = "promotions"
     verbose_name = _("Promotions")
+
+    def ready(self) -> None:
+        from customers.signals import customers_merged
+        from omni.api_urls import ROOT_LINKS
+        from omni.permissions import marketing_or_admin
+        from omni.registry import NavEntry, registry
+
+        from . import receivers
+        from .seed import seed_promotions
+
+        for link in (("promotions", "promotion-list"), ("pricing_quote", "pricing-quote")):
+            if link not in ROOT_LINKS:
+                ROOT_LINKS.append(link)
+        registry.add_nav(NavEntry(_("Promotions"), "promotions:list", "tags", marketing_or_admin, order=50))
+        registry.add_nav(
+            NavEntry(_("Campaigns"), "promotions:campaign-list", "megaphone", marketing_or_admin, order=55)
+        )
+        registry.add_seeder("promotions", seed_promotions)
+        customers_merged.connect(receivers.repoint_merged_customer, dispatch_uid="promotions-customers-merged")

@@ -1,0 +1,13 @@
+"""What the promotions app does when the apps below it send news."""
+
+from django.db.models import Exists, OuterRef
+
+from .models import CampaignRecipient, Redemption
+
+
+def repoint_merged_customer(sender, source_id, target_id, actor=None, **kwargs) -> None:
+    """A duplicate was merged: its redemptions count for the customer it became (per-customer
+    limits), and its campaign receipts too, unless the target already got that campaign."""
+    Redemption.objects.filter(customer_id=source_id).update(customer_id=target_id)
+    already = CampaignRecipient.objects.filter(campaign_id=OuterRef("campaign_id"), customer_id=target_id)
+    CampaignRecipient.objects.filter(customer_id=source_id).exclude(Exists(already)).update(customer_id=target_id)

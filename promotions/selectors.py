@@ -1,0 +1,179 @@
+"""Reads shared by the pricing loader, the API and the pages; each costs a constant number
+of queries whatever the number of promotions, codes or redemptions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value
+from django.utils import timezone
+
+from customers.models import Customer, Segment, SegmentMembership
+from omni.actor import Actor
+from omni.permissions import marketing_or_admin
+
+from . import pricing
+from .codes import Usage, check_usable, normalise_code
+from .errors import CodeUnknown
+from .models import Campaign, CampaignRecipient, DiscountCode, Promotion, Redemption
+
+
+# --- promotions ---------------------------------------------------------------------------
+def promotion_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Promotion]:
+    if not marketing_or_admin(actor):
+        return Promotion.objects.none()
+    filters = filters or {}
+    now = timezone.now()
+    queryset = Promotion.objects.prefetch_related(Prefetch("segments", queryset=Segment.objects.order_by("slug")))
+    status = filters.get("status")
+    if status == Promotion.Status.RUNNING:
+        queryset = queryset.running(now)
+    elif status == Promotion.Status.SCHEDULED:
+        queryset = queryset.filter(is_active=True, starts_at__gt=now)
+    elif status == Promotion.Status.ENDED:
+        queryset = queryset.filter(ends_at__lte=now)
+    elif status == Promotion.Status.INACTIVE:
+        queryset = queryset.filter(is_active=False).exclude(ends_at__lte=now)
+    if filters.get("search"):
+        queryset = queryset.filter(Q(name__icontains=filters["search"]) | Q(code__iexact=filters["search"]))
+    if filters.get("channel"):
+        # channels is a JSON list; "empty = all", so filter in the database loosely and
+        # let the page show both.
+        queryset = queryset.filter(Q(channels=[]) | Q(channels__icontains=f'"{filters["channel"]}"'))
+    return queryset.order_by("-priority", "name", "pk")
+
+
+def running_specs(*, now: datetime) -> list[pricing.PromotionSpec]:
+    """Every running promotion as the engine sees it, in two queries."""
+    running = Promotion.objects.running(now)
+    segments: dict[str, list[int]] = defaultdict(list)
+    through = Promotion.segments.through.objects.filter(promotion__in=running.values("pk"))
+    for promotion_id, segment_id in through.values_list("promotion_id", "segment_id"):
+        segments[str(promotion_id)].append(segment_id)
+    return [
+        pricing.PromotionSpec.from_values(row, segments.get(str(row["id"]), ()))
+        for row in running.order_by().values(*pricing.SPEC_FIELDS)
+    ]
+
+
+def customer_segment_ids(customer: Customer | None) -> frozenset[int]:
+    if customer is None:
+        return frozenset()
+    memberships = SegmentMembership.objects.filter(customer=customer, segment__is_active=True)
+    return frozenset(memberships.values_list("segment_id", flat=True))
+
+
+def usage_for(*, promotion_ids, customer: Customer | None) -> dict[str, Usage]:
+    """Unreleased redemptions per promotion, overall and by ``customer``, in one query."""
+    promotion_ids = list(promotion_ids)
+    if not promotion_ids:
+        return {}
+    by_customer = (
+        Count("pk", filter=Q(customer=customer)) if customer is not None else Value(0, output_field=IntegerField())
+    )
+    rows = (
+        Redemption.objects.filter(promotion_id__in=promotion_ids, released_at__isnull=True)
+        .order_by()
+        .values("promotion_id")
+        .annotate(total=Count("pk"), mine=by_customer)
+    )
+    return {str(row["promotion_id"]): Usage(total=row["total"], by_customer=row["mine"]) for row in rows}
+
+
+def codes_resolve(
+    *,
+    codes,
+    channel: str | None,
+    customer: Customer | None,
+    segment_ids: frozenset[int],
+    now: datetime,
+) -> dict[str, str]:
+    """Entered codes -> the id of the promotion each unlocks; the first refused code
+    raises the contract's error (``code_unknown``, ``code_expired``, ``code_not_applicable``,
+    ``code_used``). At most four queries, whatever the number of codes."""
+    wanted = list(dict.fromkeys(normalise_code(code) for code in codes if normalise_code(code)))
+    if not wanted:
+        return {}
+    generated = {
+        code.code: code
+        for code in DiscountCode.objects.filter(code__in=wanted).select_related("promotion")
+    }
+    shared = {promotion.code: promotion for promotion in Promotion.objects.filter(code__in=wanted)}
+    promotions = {}
+    for code in wanted:
+        promotion = generated[code].promotion if code in generated else shared.get(code)
+        if promotion is None:
+            raise CodeUnknown(CodeUnknown.default_detail, code_value=code)
+        promotions[str(promotion.pk)] = promotion
+    memberships = defaultdict(set)
+    through = Promotion.segments.through.objects.filter(promotion_id__in=list(promotions))
+    for promotion_id, segment_id in through.values_list("promotion_id", "segment_id"):
+        memberships[str(promotion_id)].add(segment_id)
+    for key, promotion in promotions.items():
+        promotion.loaded_segment_ids = frozenset(memberships[key])
+    limited = [key for key, p in promotions.items() if p.usage_limit is not None or p.per_customer_limit is not None]
+    usage = usage_for(promotion_ids=limited, customer=customer)
+    resolved = {}
+    for code in wanted:
+        discount_code = generated.get(code)
+        promotion = discount_code.promotion if discount_code else shared[code]
+        check_usable(
+            code=code,
+            promotion=promotion,
+            discount_code=discount_code,
+            channel=channel,
+            segment_ids=segment_ids,
+            has_customer=customer is not None,
+            now=now,
+            usage=usage.get(str(promotion.pk), Usage()),
+        )
+        resolved[code] = str(promotion.pk)
+    return resolved
+
+
+# --- codes, redemptions, campaigns --------------------------------------------------------
+def code_list(*, promotion: Promotion) -> QuerySet[DiscountCode]:
+    return promotion.codes.order_by("created_at", "code")
+
+
+def redemption_stats(*, promotion: Promotion | None = None) -> list[dict]:
+    """Redemptions per channel (unreleased), with the discount they gave, in one query."""
+    queryset = Redemption.objects.filter(released_at__isnull=True)
+    if promotion is not None:
+        queryset = queryset.filter(promotion=promotion)
+    return list(
+        queryset.order_by().values("channel").annotate(count=Count("pk"), amount=Sum("amount")).order_by("channel")
+    )
+
+
+def redemption_stats_by_promotion() -> list[dict]:
+    """Per promotion and channel, for the statistics page, in one query."""
+    return list(
+        Redemption.objects.filter(released_at__isnull=True)
+        .order_by()
+        .values("promotion_id", "promotion__name", "channel")
+        .annotate(count=Count("pk"), amount=Sum("amount"))
+        .order_by("promotion__name", "channel")
+    )
+
+
+def campaign_list(*, actor: Actor) -> QuerySet[Campaign]:
+    if not marketing_or_admin(actor):
+        return Campaign.objects.none()
+    return Campaign.objects.select_related("promotion", "segment").order_by("-created_at")
+
+
+def campaign_report(campaign: Campaign) -> dict:
+    """How far the send got and what happened to each recipient, in one query."""
+    counts = dict.fromkeys(CampaignRecipient.Status.values, 0)
+    for row in campaign.recipients.order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    done = sum(counts.values())
+    audience = max(campaign.audience, done)
+    return {
+        "counts": counts,
+        "done": done,
+        "audience": audience,
+        "percent": int(done * 100 / audience) if audience else (100 if campaign.status == Campaign.Status.SENT else 0),
+    }

@@ -1,0 +1,22 @@
+"""Every write of the promotions app. Public names for other apps (orders):
+``code_redeem``, ``redemptions_record``, ``code_release``, ``code_check``."""
+
+from .campaigns import campaign_create, campaign_deliver, campaign_preview, campaign_send, render_text
+from .codes import code_check, code_redeem, code_release, codes_generate, redemptions_record
+from .promotions import promotion_create, promotion_errors, promotion_update
+
+__all__ = [
+    "campaign_create",
+    "campaign_deliver",
+    "campaign_preview",
+    "campaign_send",
+    "code_check",
+    "code_redeem",
+    "code_release",
+    "codes_generate",
+    "promotion_create",
+    "promotion_errors",
+    "promotion_update",
+    "redemptions_record",
+    "render_text",
+]

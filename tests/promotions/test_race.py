@@ -1,0 +1,66 @@
+"""A single-use code is redeemed once, whatever the concurrency (real threads, real
+connections; PostgreSQL locks the promotion row, SQLite serialises IMMEDIATE writers)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from omni.actor import Actor
+from promotions.errors import CodeUsed
+from promotions.models import DiscountCode, Redemption
+from promotions.services import code_redeem
+from tests.factories.promotions import DiscountCodeFactory, PromotionFactory
+
+THREADS = 8
+
+
+def _race(target, count=THREADS):
+    barrier = threading.Barrier(count)
+    outcomes = []
+    lock = threading.Lock()
+
+    def run(n):
+        try:
+            barrier.wait(timeout=10)
+            result = target(n)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            result = exc
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_single_use_code_redeemed_once_by_concurrent_orders():
+    code = DiscountCodeFactory(code="RACE-ONCE")
+    outcomes = _race(
+        lambda n: code_redeem(code="RACE-ONCE", customer=None, order_reference=f"R-{n}", channel="web",
+                              actor=Actor.system())
+    )
+    won = [o for o in outcomes if isinstance(o, Redemption)]
+    lost = [o for o in outcomes if isinstance(o, CodeUsed)]
+    assert len(won) == 1 and len(lost) == THREADS - 1, outcomes
+    assert Redemption.objects.filter(code=code).count() == 1
+    code.refresh_from_db()
+    assert code.state == DiscountCode.State.REDEEMED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_usage_limit_holds_under_concurrency():
+    PromotionFactory(code="RACE-LIMIT", requires_code=True, usage_limit=3)
+    outcomes = _race(
+        lambda n: code_redeem(code="RACE-LIMIT", customer=None, order_reference=f"L-{n}", channel="store",
+                              actor=Actor.system())
+    )
+    assert sum(isinstance(o, Redemption) for o in outcomes) == 3, outcomes
+    assert sum(isinstance(o, CodeUsed) for o in outcomes) == THREADS - 3
+    assert Redemption.objects.count() == 3
