@@ -59,14 +59,25 @@ def _products(skus: Iterable[str]) -> dict[str, Product]:
 
 
 def _lock_levels(*, product_ids: Iterable[int], location_ids: Iterable[int], create: bool) -> dict[Key, StockLevel]:
-    """Lock the levels of these products at these locations, in pk order; with ``create``,
-    first insert the missing ones (a unique constraint, not a check-then-act)."""
+    """Lock the levels of these products at these locations, in pk order.
+
+    With ``create``, the missing levels are then inserted (a unique constraint, not a
+    check-then-act) in (product, location) order and locked in turn: existing rows are
+    always locked before new ones, so two writers cannot wait for each other in a circle.
+    """
     product_ids, location_ids = sorted(set(product_ids)), sorted(set(location_ids))
-    if create:
+    levels = _select_for_update(product_ids, location_ids)
+    wanted = [(p, loc) for p in product_ids for loc in location_ids]
+    missing = [key for key in wanted if key not in levels]
+    if create and missing:
         StockLevel.objects.bulk_create(
-            [StockLevel(product_id=p, location_id=loc) for p in product_ids for loc in location_ids],
-            ignore_conflicts=True,
+            [StockLevel(product_id=p, location_id=loc) for p, loc in missing], ignore_conflicts=True
         )
+        levels.update(_select_for_update(sorted({k[0] for k in missing}), sorted({k[1] for k in missing})))
+    return levels
+
+
+def _select_for_update(product_ids: list[int], location_ids: list[int]) -> dict[Key, StockLevel]:
     levels = (
         StockLevel.objects.select_for_update()
         .filter(product_id__in=product_ids, location_id__in=location_ids)

@@ -111,3 +111,37 @@ def test_crossing_transfers_reservations_and_sales_never_deadlock_or_drift(audit
     total_caps = sum(StockLevel.objects.filter(product=cap).values_list("on_hand", flat=True))
     sold = 40 - total_caps
     assert sold == sum(-delta for delta in cap.movements.filter(kind="sale").values_list("on_hand_delta", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_first_movements_into_a_new_location_race_cleanly(audit):
+    """Levels created on the fly by concurrent receipts and transfers: one row, no error."""
+    warehouse, new_store = LocationFactory(code="n-warehouse"), LocationFactory(code="n-store")
+    product = ProductFactory(sku="N-CAP")
+    stock(product, warehouse, 100)
+    erp = Actor.for_client(make_api_client("integration")[0])
+    errors: list[str] = []
+    start = threading.Barrier(10)
+
+    def work(n: int) -> None:
+        try:
+            start.wait()
+            if n % 2:
+                services.stock_receive(sku="N-CAP", location=new_store, quantity=1, actor=erp)
+            else:
+                services.stock_transfer(
+                    sku="N-CAP", from_location=warehouse, to_location=new_store, quantity=2, actor=erp
+                )
+        except Exception as exc:  # noqa: BLE001 - asserted below
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert StockLevel.objects.get(product=product, location=new_store).on_hand == 5 * 1 + 5 * 2
+    assert audit() == 0
