@@ -101,7 +101,7 @@ class CustomerInput(serializers.Serializer):
     first_name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=80)
     last_name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=80)
     city = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=80)
-    consents = ConsentsInput(required=False)
+    consents = ConsentsInput(required=False, allow_null=True)
     preferred_store = serializers.SlugRelatedField(
         slug_field="code", queryset=Location.objects.filter(is_active=True), required=False, allow_null=True
     )
@@ -237,7 +237,7 @@ class CustomerDetailApi(APIView):
         incoming.is_valid(raise_exception=True)
         fields = dict(incoming.validated_data)
         if "consents" in fields:
-            fields["consents"] = dict(fields["consents"])
+            fields["consents"] = dict(fields["consents"] or {})
         customer_update(customer=customer, actor=actor, **fields)
         return Response(CustomerOutput(customer_get(actor=actor, customer_id=customer.pk)).data)
 

@@ -30,7 +30,15 @@ from .permissions import (
     may_write_customers,
 )
 from .selectors import customer_get, customer_merges, customer_search, duplicate_suggestions, segment_list
-from .services import contact_record, customer_erase, customer_export, customer_merge, segment_recompute, segment_save
+from .services import (
+    contact_record,
+    customer_erase,
+    customer_export,
+    customer_merge,
+    customer_update,
+    segment_recompute,
+    segment_save,
+)
 from .timeline import customer_timeline
 
 PAGE_SIZE = 25
@@ -116,6 +124,21 @@ def contact_add(request, customer_id):
             {"timeline": customer_timeline(customer, limit=TIMELINE_PAGE), "saved": True},
         )
     messages.success(request, _("Contact noted."))
+    return redirect("customers:customer-detail", customer.pk)
+
+
+@login_required
+@require_POST
+def consents_update(request, customer_id):
+    """The customer says, at the counter or on the phone, what they accept."""
+    actor = Actor.from_request(request)
+    customer = customer_get(actor=actor, customer_id=customer_id)
+    consents = {medium: request.POST.get(medium) == "on" for medium in Medium.values}
+    try:
+        customer_update(customer=customer, actor=actor, consents=consents)
+    except DomainError as exc:
+        return _refuse(request, exc.detail, status=exc.status)
+    messages.success(request, _("Consents saved."))
     return redirect("customers:customer-detail", customer.pk)
 
 

@@ -254,3 +254,25 @@ def test_merge_page_finds_the_duplicate_of_a_customer(staff_client):
     page = admin.get(reverse("customers:merge"), {"target": keep.pk, "q": "garnier"}).content.decode()
     assert f"source={other.pk}" in page
     assert f"source={keep.pk}" not in page
+
+
+def test_staff_record_consents_from_the_customer_page(staff_client, store):
+    from customers.models import ConsentEvent
+
+    customer = CustomerFactory(email_consent=False, sms_consent=False)
+    staff = staff_client("store_staff", locations=[store])
+    response = form_post(staff, reverse("customers:consents", args=[customer.pk]), {"sms": "on"})
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert (customer.email_consent, customer.sms_consent, customer.sms_consent_channel) == (False, True, "store")
+    assert set(ConsentEvent.objects.values_list("medium", "granted")) == {("email", False), ("sms", True)}
+    marketing = staff_client("marketing")
+    assert form_post(marketing, reverse("customers:consents", args=[customer.pk]), {}).status_code == 403
+    customer.refresh_from_db()
+    assert customer.sms_consent is True
+
+
+def test_null_consents_are_no_statement(api_as):
+    response = api_as("web").post("/api/v1/customers/", {"email": "n@example.fr", "consents": None})
+    assert response.status_code == 201
+    assert response.json()["consents"] == {"email": False, "sms": False}
