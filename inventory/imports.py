@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from omni.actor import Actor
 from omni.channels import Channel
@@ -35,6 +36,13 @@ REQUIRED = {ImportJob.Kind.PRODUCTS: ["sku", "name", "price"], ImportJob.Kind.CO
 CHANNEL_COLUMNS = {f"price_{channel}": channel for channel in Channel.values}
 
 
+ACTION_LABELS = {
+    "create": gettext_lazy("New product"),
+    "update": gettext_lazy("Update"),
+    "count": gettext_lazy("Count"),
+}
+
+
 class ImportRefused(DomainError):
     code = "import_invalid"
     status = 400
@@ -50,6 +58,10 @@ class RowResult:
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
 
 
 def read_csv(content: str) -> list[dict[str, str]]:
