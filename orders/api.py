@@ -216,7 +216,10 @@ def cart_data(cart: Cart) -> dict:
     }
 
 
-def _order_response(order: Order, *, status_code=200, pickup_code=None) -> Response:
+def _order_response(order: Order, *, status_code=200, pickup_code=None, fresh=False) -> Response:
+    """``fresh``: a just-placed order, answered from memory (it has no message yet)."""
+    if fresh:
+        return Response(order_data(order, notifications=[], pickup_code=pickup_code), status=status_code)
     order = selectors._with_details(Order.objects.filter(pk=order.pk)).get()
     notes = selectors.notifications_for([order]).get(order.pk, [])
     return Response(order_data(order, notifications=notes, pickup_code=pickup_code), status=status_code)
@@ -364,7 +367,7 @@ class CartCheckoutApi(APIView):
         incoming = FulfilmentInput(data=request.data)
         incoming.is_valid(raise_exception=True)
         order = services.cart_checkout(cart=cart, actor=Actor.from_request(request), **incoming.validated_data)
-        return _order_response(order, status_code=status.HTTP_201_CREATED, pickup_code=order.pickup_code)
+        return _order_response(order, status_code=status.HTTP_201_CREATED, pickup_code=order.pickup_code, fresh=True)
 
 
 # --- orders ------------------------------------------------------------------------------------
@@ -398,7 +401,7 @@ class OrderListCreateApi(APIView):
         incoming = OrderInput(data=request.data)
         incoming.is_valid(raise_exception=True)
         order = services.order_place(actor=Actor.from_request(request), **incoming.validated_data)
-        return _order_response(order, status_code=status.HTTP_201_CREATED, pickup_code=order.pickup_code)
+        return _order_response(order, status_code=status.HTTP_201_CREATED, pickup_code=order.pickup_code, fresh=True)
 
 
 def _order(request, number) -> Order:

@@ -256,38 +256,34 @@ def order_place(
         lines=[{"sku": sku, "quantity": quantity} for sku, quantity in quantities.items()],
         channel=channel, customer=customer, codes=codes, now=now,
     )
-    number = new_order_number()
-    while Order.objects.filter(number=number).exists():  # 1 in ~10^9: never loops in practice
-        number = new_order_number()
-
-    if fulfilment == Fulfilment.IN_STORE:
-        stock_sell(location=fulfilment_location, lines=quantities, reference=number, actor=actor)
-    elif fulfilment == Fulfilment.CLICK_AND_COLLECT:
-        stock_reserve(location=fulfilment_location, lines=quantities, reference=number, actor=actor)
-    else:
-        fulfilment_location = _reserve_for_delivery(lines=quantities, reference=number, actor=actor)
-
     status = S.COMPLETED if fulfilment == Fulfilment.IN_STORE else S.PLACED
-    try:
-        with transaction.atomic():
-            order = Order.objects.create(
-                number=number, channel=channel, status=status, fulfilment=fulfilment, payment=payment,
-                customer=customer, cart=cart, pickup_location=pickup_location,
-                fulfilment_location=fulfilment_location,
-                pickup_secret=secrets.token_hex(8) if fulfilment == Fulfilment.CLICK_AND_COLLECT else "",
-                shipping_address=shipping_address or None, codes=list(priced.get("codes") or codes),
-                discounts=[_jsonable(d) for d in priced.get("discounts", [])],  # frozen as priced
-                subtotal=to_money(priced["subtotal"]), discount_total=to_money(priced["discount_total"]),
-                total=to_money(priced["total"]), created_at=now, updated_at=now,
-                closed_at=now if status == S.COMPLETED else None,
-                hold_until=now + timedelta(days=settings.OMNI_PICKUP_HOLD_DAYS)
-                if fulfilment == Fulfilment.CLICK_AND_COLLECT else None,
-                created_by_client=actor.client, created_by_user=actor.user, actor_label=actor.label[:160],
-            )
-    except IntegrityError as exc:  # the cart was checked out concurrently, or a number clash
-        raise InvalidTransition(_("This order could not be placed; please retry.")) from exc
+    order = None
+    for _attempt in range(3):
+        number = new_order_number()
+        try:
+            with transaction.atomic():  # a savepoint: a number clash (1 in ~10^9) just draws again
+                order = Order.objects.create(
+                    number=number, channel=channel, status=status, fulfilment=fulfilment, payment=payment,
+                    customer=customer, cart=cart, pickup_location=pickup_location,
+                    fulfilment_location=fulfilment_location,
+                    pickup_secret=secrets.token_hex(8) if fulfilment == Fulfilment.CLICK_AND_COLLECT else "",
+                    shipping_address=shipping_address or None, codes=list(priced.get("codes") or codes),
+                    discounts=[_jsonable(d) for d in priced.get("discounts", [])],  # frozen as priced
+                    subtotal=to_money(priced["subtotal"]), discount_total=to_money(priced["discount_total"]),
+                    total=to_money(priced["total"]), created_at=now, updated_at=now,
+                    closed_at=now if status == S.COMPLETED else None,
+                    hold_until=now + timedelta(days=settings.OMNI_PICKUP_HOLD_DAYS)
+                    if fulfilment == Fulfilment.CLICK_AND_COLLECT else None,
+                    created_by_client=actor.client, created_by_user=actor.user, actor_label=actor.label[:160],
+                )
+            break
+        except IntegrityError:
+            if cart is not None and Order.objects.filter(cart=cart).exists():
+                raise InvalidTransition(_("This cart was already checked out.")) from None
+    if order is None:
+        raise InvalidTransition(_("This order could not be placed; please retry."))
     products = {p.sku: p for p in Product.objects.filter(sku__in=quantities).only("pk", "sku")}
-    OrderLine.objects.bulk_create(
+    order.prepared_lines = OrderLine.objects.bulk_create(
         [
             OrderLine(
                 order=order, product=products[line["sku"]], sku=line["sku"], name=line["name"],
@@ -297,9 +293,21 @@ def order_place(
             for line in priced["lines"]
         ]
     )
+    placed = _record(order, status=status, actor=actor, now=now, location=fulfilment_location)
+    # What the creating client's answer shows, without reading it back.
+    order._prefetched_objects_cache = {"lines": order.prepared_lines, "history": [placed], "returns": []}
+
+    # The contended rows (promotions' usage, then stock levels) are locked last, in this
+    # one order by every placement, so that they are held for the shortest time.
     pricing_adapter.redemptions_record(priced=priced, codes=codes, customer=customer, order_reference=number,
                                        channel=channel, actor=actor)
-    _record(order, status=status, actor=actor, now=now, location=fulfilment_location)
+    if fulfilment == Fulfilment.IN_STORE:
+        stock_sell(location=fulfilment_location, lines=quantities, reference=number, actor=actor)
+    elif fulfilment == Fulfilment.CLICK_AND_COLLECT:
+        stock_reserve(location=fulfilment_location, lines=quantities, reference=number, actor=actor)
+    else:
+        order.fulfilment_location = _reserve_for_delivery(lines=quantities, reference=number, actor=actor)
+        Order.objects.filter(pk=order.pk).update(fulfilment_location=order.fulfilment_location)
     order.pickup_code = pickup_code_for(order)
     order_placed.send(sender=Order, order=order, actor=actor)
     return order
