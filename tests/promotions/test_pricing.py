@@ -187,3 +187,44 @@ def test_totals_add_up_on_a_mixed_cart():
     # caps: 15% of 59.97 = 8.9955 -> 9.00; then 5.00 spread over 50.97 + 14.95 + 23.31 left
     assert cart.discounts[0].amount == D("9.00") and cart.discounts[1].amount == D("5.00")
     assert all(x.total >= 0 for x in cart.lines)
+
+
+def _brute_force_best_single(lines, specs):
+    """The combining rule written the obvious way: apply each non-stackable promotion alone."""
+    from promotions.pricing import _Cart, _order
+
+    cart = _Cart(lines)
+    best_total, best = D("0"), []
+    for spec in sorted(specs, key=_order):
+        total, results = cart.run([spec])
+        if total > best_total:
+            best_total, best = total, results
+    return best_total, [spec.id for spec, _ in best]
+
+
+def test_pruned_search_gives_the_same_answer_as_brute_force():
+    import random
+
+    from promotions.pricing import _best_single, _Cart
+
+    rng = random.Random(2026)
+    categories = ["caps", "bags", "tshirts", "jackets"]
+    for _ in range(300):
+        lines = [
+            line(f"S{n}", f"{rng.randint(1, 9999) / 100:.2f}", rng.randint(1, 4), rng.choice(categories))
+            for n in range(rng.randint(1, 8))
+        ]
+        specs = []
+        for n in range(rng.randint(1, 12)):
+            kind = rng.choice(["percent", "amount", "fixed_price", "buy_x_get_y"])
+            specs.append(promo(
+                f"p{n}", kind=kind,
+                value=None if kind == "buy_x_get_y" else str(rng.choice([5, 10, 12.5, 20, 33, 50, 100])),
+                buy_quantity=rng.randint(1, 3) if kind == "buy_x_get_y" else None,
+                get_quantity=rng.randint(1, 2) if kind == "buy_x_get_y" else None,
+                categories=rng.sample(categories, rng.randint(0, 2)),
+                priority=rng.randint(0, 3),
+            ))
+        expected_total, expected_ids = _brute_force_best_single(lines, specs)
+        total, results = _best_single(_Cart(lines), specs)
+        assert (total, [spec.id for spec, _ in results]) == (expected_total, expected_ids)
