@@ -2,7 +2,8 @@
 nothing), then a Celery task applies the valid rows one by one through the services,
 recording progress and each row's error.
 
-Products: ``sku,name,price[,barcode,category,size,colour,price_web,price_app,price_store,price_call_centre,is_active]``
+Products: ``sku,name,price[,barcode,category,size,colour,price_web,price_app,price_store,price_call_centre,
+           is_active,low_stock_threshold]``
 Counts:   ``sku,location,quantity[,reason]``
 Separator ``,`` or ``;``; UTF-8 (with or without BOM).
 """
@@ -125,6 +126,11 @@ def _check_product_row(row: dict, product: Product | None, barcodes: dict[str, s
         if row.get(key):
             attributes[key] = row[key][:40]
     data["attributes"] = attributes
+    if row.get("low_stock_threshold"):
+        if row["low_stock_threshold"].isdigit() and int(row["low_stock_threshold"]) <= 1_000_000:
+            data["low_stock_threshold"] = int(row["low_stock_threshold"])
+        else:
+            errors.append(_("low_stock_threshold: a whole number from 0."))
     if row.get("is_active"):
         data["is_active"] = row["is_active"].lower() not in ("0", "false", "no", "non", "n")
     prices = {}

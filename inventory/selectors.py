@@ -229,20 +229,27 @@ def reservation_list(*, product: Product) -> QuerySet[Reservation]:
     )
 
 
-def low_stock(*, actor: Actor, limit: int = 12) -> tuple[list[StockLevel], int]:
-    """Levels at or under their threshold (level's, else product's, else the default) at
-    the actor's locations (everywhere for those who act everywhere), lowest first."""
+def low_stock_list(*, actor: Actor, location: Location | None = None) -> QuerySet[StockLevel]:
+    """Levels at or under their threshold (level's, else product's, else the default),
+    lowest first: at ``location``, else at the actor's locations (everywhere for
+    administrators and for those bound to no location)."""
     queryset = (
         StockLevel.objects.filter(product__is_active=True, location__is_active=True)
         .with_available(timezone.now())
         .with_threshold()
         .filter(available__lte=F("threshold"))
     )
-    if actor.location_ids and not actor.is_admin:
+    if location is not None:
+        queryset = queryset.filter(location=location)
+    elif actor.location_ids and not actor.is_admin:
         queryset = queryset.filter(location_id__in=actor.location_ids)
-    total = queryset.count()
-    levels = list(queryset.select_related("product", "location").order_by("available", "product__sku")[:limit])
-    return levels, total
+    return queryset.select_related("product", "location").order_by("available", "product__sku", "location__name")
+
+
+def low_stock(*, actor: Actor, limit: int = 12) -> tuple[list[StockLevel], int]:
+    """The dashboard's share of ``low_stock_list``: the first ``limit`` and the count."""
+    queryset = low_stock_list(actor=actor)
+    return list(queryset[:limit]), queryset.count()
 
 
 # --- audit --------------------------------------------------------------------------------

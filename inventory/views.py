@@ -85,6 +85,26 @@ class TransferForm(forms.Form):
         return data
 
 
+class ThresholdForm(forms.Form):
+    location = forms.ModelChoiceField(
+        label=gettext_lazy("Location"), queryset=Location.objects.none(), to_field_name="code"
+    )
+    threshold = forms.IntegerField(
+        label=gettext_lazy("Alert when available is at most"),
+        min_value=0,
+        max_value=1_000_000,
+        required=False,
+        help_text=gettext_lazy("Empty: the product's threshold."),
+    )
+
+    def __init__(self, *args, locations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.filter(pk__in=[loc.pk for loc in locations])
+        self.fields["location"].choices = [("", "---------")] + [(loc.code, loc.name) for loc in locations]
+        if locations and not self.is_bound:
+            self.initial.setdefault("location", locations[0].code)
+
+
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What"), choices=ImportJob.Kind.choices)
     file = forms.FileField(label=gettext_lazy("CSV file"))
@@ -138,6 +158,7 @@ def _product_context(request, product: Product, actor: Actor, **extra) -> dict:
         "movement_form": extra.pop("movement_form", None) or MovementForm(locations=movable),
         "transfer_form": extra.pop("transfer_form", None)
         or TransferForm(locations=movable, all_locations=_locations_of(all_locations)),
+        "threshold_form": extra.pop("threshold_form", None) or ThresholdForm(locations=movable),
         "can_move": bool(movable),
         "price_rows": [(price.get_channel_display(), price.price) for price in product.channel_prices.all()],
         **extra,
@@ -236,6 +257,56 @@ def transfer_create(request, sku):
     if not request.htmx:
         return redirect("inventory:product", sku=product.sku)
     return _panel(request, product, actor, success=message)
+
+
+@login_required
+@require_POST
+def threshold_set(request, sku):
+    actor = _staff(request)
+    if actor is None:
+        return HttpResponseForbidden()
+    product = _get_product(sku)
+    form = ThresholdForm(request.POST, locations=_movable_locations(actor))
+    if not form.is_valid():
+        return _panel(request, product, actor, status=400, threshold_form=form, error=_("Check the form."))
+    try:
+        level = services.stock_threshold_set(
+            sku=product.sku,
+            location=form.cleaned_data["location"],
+            threshold=form.cleaned_data["threshold"],
+            actor=actor,
+        )
+    except DomainError as exc:
+        return _panel(request, product, actor, status=exc.status, threshold_form=form, error=exc.detail)
+    if not request.htmx:
+        return redirect("inventory:product", sku=product.sku)
+    if level.low_stock_threshold is None:
+        message = _("%(location)s now alerts at the product's threshold.") % {
+            "location": form.cleaned_data["location"].name
+        }
+    else:
+        message = _("%(location)s now alerts at %(threshold)s available or fewer.") % {
+            "location": form.cleaned_data["location"].name,
+            "threshold": level.low_stock_threshold,
+        }
+    return _panel(request, product, actor, success=message)
+
+
+@login_required
+@require_GET
+def low_stock_page(request):
+    """Every level running low, by location, paginated; the dashboard panel links here."""
+    actor = _staff(request)
+    if actor is None:
+        return HttpResponseForbidden()
+    locations = list(Location.objects.filter(is_active=True).order_by("kind", "name"))
+    location = next((loc for loc in locations if loc.code == request.GET.get("location")), None)
+    page = Paginator(selectors.low_stock_list(actor=actor, location=location), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "locations": locations, "location": location}
+    template = "inventory/_low_stock_table.html" if request.htmx else "inventory/low_stock.html"
+    return render(request, template, context)
 
 
 # --- imports -------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Every write of the inventory. Other apps use these names (all keyword-only):
 
 - catalogue: ``product_create``, ``product_update``
-- stock: ``stock_move`` (``stock_receive``, ``stock_adjust``, ``stock_count``), ``stock_transfer``
+- stock: ``stock_move`` (``stock_receive``, ``stock_adjust``, ``stock_count``), ``stock_transfer``,
+  ``stock_threshold_set``
 - orders: ``stock_reserve``, ``stock_release``, ``stock_consume``, ``stock_sell``,
   ``stock_return``, ``reservations_expire``
 """
@@ -18,6 +19,7 @@ from .stock import (
     stock_reserve,
     stock_return,
     stock_sell,
+    stock_threshold_set,
     stock_transfer,
 )
 
@@ -34,5 +36,6 @@ __all__ = [
     "stock_reserve",
     "stock_return",
     "stock_sell",
+    "stock_threshold_set",
     "stock_transfer",
 ]

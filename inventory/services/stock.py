@@ -535,3 +535,17 @@ def reservations_expire(*, now: datetime | None = None) -> int:
         released += count
         if count == 0:
             return released
+
+
+@transaction.atomic
+def stock_threshold_set(*, sku: str, location: Location, threshold: int | None, actor: Actor) -> StockLevel:
+    """The low-stock alert threshold of one product at one location (``None``: the product's)."""
+    if not can_move_stock_at(actor, location):
+        raise Forbidden(_("You may not manage stock at %(location)s.") % {"location": location.name})
+    if threshold is not None and (isinstance(threshold, bool) or not 0 <= threshold <= MAX_QUANTITY):
+        raise InvalidQuantity()
+    product = _products([sku])[sku]
+    level = _lock_levels(product_ids=[product.pk], location_ids=[location.pk], create=True)[(product.pk, location.pk)]
+    level.low_stock_threshold = threshold
+    level.save(update_fields=["low_stock_threshold", "updated_at"])
+    return level

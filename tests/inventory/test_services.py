@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from inventory import services
-from inventory.errors import InsufficientStock, ReservationNotActive, UnknownProduct
+from inventory.errors import InsufficientStock, InvalidQuantity, ReservationNotActive, UnknownProduct
 from inventory.models import MovementKind, Reservation, StockLevel, StockMovement
 from inventory.selectors import availability, available_at, price_for, product_get, products_by_sku
 from omni.actor import Actor
@@ -270,3 +270,15 @@ def test_expiry_task_releases_expired_reservations(product, store, erp_actor):
     assert expire_reservations.delay().get() == 1
     assert expire_reservations.delay().get() == 0
     assert level_of(product, store).reserved == 0
+
+
+def test_threshold_is_scoped_and_validated(product, store, other_store):
+    staff = Actor.for_user(StaffFactory(role="store_staff", locations=[store]))
+    assert (
+        services.stock_threshold_set(sku=product.sku, location=store, threshold=4, actor=staff).low_stock_threshold == 4
+    )
+    with pytest.raises(Forbidden):
+        services.stock_threshold_set(sku=product.sku, location=other_store, threshold=4, actor=staff)
+    with pytest.raises(InvalidQuantity):
+        services.stock_threshold_set(sku=product.sku, location=store, threshold=-1, actor=staff)
+    assert level_of(product, store).low_stock_threshold == 4

@@ -254,3 +254,44 @@ def test_admin_pages_load(staff_client, product, store, erp_actor):
     assert response.status_code == 302
     assert Reservation.objects.get().status == "released"
     assert StockLevel.objects.get().reserved == 0
+
+
+def test_staff_sets_a_low_stock_threshold_for_own_store(staff_client, product, store, other_store):
+    stock(product, store, 8)
+    clerk = staff_client("store_staff", locations=[store])
+    response = clerk.post(
+        f"/inventory/products/{product.sku}/threshold/", {"location": store.code, "threshold": "10"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    assert StockLevel.objects.get(location=store).low_stock_threshold == 10
+    refused = clerk.post(
+        f"/inventory/products/{product.sku}/threshold/",
+        {"location": other_store.code, "threshold": "10"},
+        headers=HTMX,
+    )
+    assert refused.status_code == 400
+    assert not StockLevel.objects.filter(location=other_store).exists()
+    page = clerk.get("/inventory/low-stock/")
+    assert page.status_code == 200 and product.name in page.content.decode()
+    cleared = clerk.post(
+        f"/inventory/products/{product.sku}/threshold/", {"location": store.code, "threshold": ""}, headers=HTMX
+    )
+    assert cleared.status_code == 200
+    assert StockLevel.objects.get(location=store).low_stock_threshold is None
+    assert product.name not in clerk.get("/inventory/low-stock/").content.decode()
+
+
+def test_low_stock_page_filters_by_location_with_constant_queries(
+    staff_client, store, other_store, django_assert_max_num_queries
+):
+    manager = staff_client("store_manager", locations=[store])
+    for n in range(3):
+        stock(ProductFactory(name=f"Sac {n}", barcode=make_ean(700 + n)), other_store, 0)
+    with django_assert_max_num_queries(9):
+        html = manager.get(f"/inventory/low-stock/?location={other_store.code}", headers=HTMX).content.decode()
+    assert "Sac 0" in html
+    for n in range(3, 40):
+        stock(ProductFactory(name=f"Sac {n}", barcode=make_ean(700 + n)), other_store, 1)
+    with django_assert_max_num_queries(9):
+        assert manager.get(f"/inventory/low-stock/?location={other_store.code}&page=2").status_code == 200
+    assert "Sac 0" not in manager.get("/inventory/low-stock/", headers=HTMX).content.decode()
