@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -75,8 +75,26 @@ class CustomerOutput(serializers.ModelSerializer):
         return [segment.slug for segment in customer.segments.all()]
 
 
+# A pattern rather than an enum: drf-spectacular names enums after the field, and other
+# apps' ``kind`` enums would collide with this one.
+CONTACT_KIND_SCHEMA = {
+    "type": "string",
+    "pattern": "^(" + "|".join(Contact.Kind.values) + ")$",
+    "description": "One of: " + ", ".join(Contact.Kind.values),
+}
+
+
+@extend_schema_field(CONTACT_KIND_SCHEMA)
+class ContactKindField(serializers.ChoiceField):
+    """Described inline in the schema: other apps have ``kind`` enums too."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Contact.Kind.choices, **kwargs)
+
+
 class ContactOutput(serializers.ModelSerializer):
     by = serializers.SerializerMethodField()
+    kind = ContactKindField(read_only=True)
 
     class Meta:
         model = Contact
@@ -125,7 +143,7 @@ class CustomerInput(serializers.Serializer):
 
 
 class ContactInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Contact.Kind.choices)
+    kind = ContactKindField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
