@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,6 +31,7 @@ def sells(actor: Actor) -> bool:
 
 
 # --- input ------------------------------------------------------------------------------------
+@extend_schema_field(OpenApiTypes.UUID)
 class CustomerField(serializers.Field):
     default_error_messages = {"unknown": _("No customer has the id %(value)s.")}
 
@@ -123,7 +125,10 @@ def when(value) -> str | None:
     return _DATETIME.to_representation(value) if value else None
 
 
-def order_data(order: Order, *, notifications=(), pickup_code: str | None = None) -> dict:
+def order_data(order: Order, *, notifications=(), pickup_code: str | None = None, fresh: bool = False) -> dict:
+    lines = order.prepared_lines if fresh else order.lines.all()
+    history = order.prepared_history if fresh else order.history.all()
+    returns = [] if fresh else order.returns.all()
     data = {
         "number": order.number,
         "channel": order.channel,
@@ -138,7 +143,7 @@ def order_data(order: Order, *, notifications=(), pickup_code: str | None = None
                 "discount": money(line.discount), "total": money(line.total),
                 "returned_quantity": line.returned_quantity,
             }
-            for line in order.lines.all()
+            for line in lines
         ],
         "codes": order.codes,
         "discounts": order.discounts,
@@ -157,13 +162,13 @@ def order_data(order: Order, *, notifications=(), pickup_code: str | None = None
                 "status": change.status, "at": when(change.at), "channel": change.channel or None,
                 "actor": change.actor_label,
             }
-            for change in order.history.all()
+            for change in history
         ],
         "notifications": [
             {"channel": message.medium, "kind": message.kind, "at": when(message.created_at), "status": message.status}
             for message in notifications
         ],
-        "returns": [return_data(order_return) for order_return in order.returns.all()],
+        "returns": [return_data(order_return) for order_return in returns],
     }
     if pickup_code:
         data["pickup_code"] = pickup_code
@@ -219,7 +224,7 @@ def cart_data(cart: Cart) -> dict:
 def _order_response(order: Order, *, status_code=200, pickup_code=None, fresh=False) -> Response:
     """``fresh``: a just-placed order, answered from memory (it has no message yet)."""
     if fresh:
-        return Response(order_data(order, notifications=[], pickup_code=pickup_code), status=status_code)
+        return Response(order_data(order, pickup_code=pickup_code, fresh=True), status=status_code)
     order = selectors._with_details(Order.objects.filter(pk=order.pk)).get()
     notes = selectors.notifications_for([order]).get(order.pk, [])
     return Response(order_data(order, notifications=notes, pickup_code=pickup_code), status=status_code)
@@ -233,7 +238,7 @@ class CartCreateInput(serializers.Serializer):
 class CartListCreateApi(APIView):
     actor_rules = {"POST": sells}
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(operation_id="carts_list", responses={200: dict})
     def get(self, request):
         customer = request.query_params.get("customer")
         state = request.query_params.get("status")
@@ -375,7 +380,7 @@ class OrderListCreateApi(APIView):
     actor_rules = {"POST": sells}
     FILTERS = ("status", "pickup_location", "customer", "channel", "fulfilment")
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(operation_id="orders_list", responses={200: dict})
     def get(self, request):
         filters = {name: request.query_params.get(name) for name in self.FILTERS if request.query_params.get(name)}
         if filters.get("status") and filters["status"] not in OrderStatus.values:

@@ -10,6 +10,7 @@ from .carts import (
     cart_line_remove,
     cart_line_set,
     cart_price,
+    carts_abandon,
 )
 from .orders import (
     TRANSITIONS,
@@ -36,6 +37,7 @@ __all__ = [
     "cart_line_remove",
     "cart_line_set",
     "cart_price",
+    "carts_abandon",
     "delivery_candidates",
     "order_cancel",
     "order_collect",

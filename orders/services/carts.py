@@ -21,6 +21,7 @@ from ..models import Cart, CartLine, Order
 from .orders import order_place
 
 MAX_LINE_QUANTITY = 999
+ABANDONED_AFTER_DAYS = 30
 
 
 def _locked_open(cart: Cart) -> Cart:
@@ -170,3 +171,13 @@ def cart_checkout(
     cart.updated_at = timezone.now()
     cart.save(update_fields=["status", "updated_at"])
     return order
+
+
+def carts_abandon(*, now: datetime | None = None) -> int:
+    """Open carts untouched for ``ABANDONED_AFTER_DAYS`` become ``abandoned``. Safe to
+    run twice: it only changes carts still open and idle."""
+    from datetime import timedelta
+
+    now = now or timezone.now()
+    idle_since = now - timedelta(days=ABANDONED_AFTER_DAYS)
+    return Cart.objects.filter(status=Cart.Status.OPEN, updated_at__lt=idle_since).update(status=Cart.Status.ABANDONED)

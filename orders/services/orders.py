@@ -294,8 +294,7 @@ def order_place(
         ]
     )
     placed = _record(order, status=status, actor=actor, now=now, location=fulfilment_location)
-    # What the creating client's answer shows, without reading it back.
-    order._prefetched_objects_cache = {"lines": order.prepared_lines, "history": [placed], "returns": []}
+    order.prepared_history = [placed]  # the creating client's answer shows it without reading it back
 
     # The contended rows (promotions' usage, then stock levels) are locked last, in this
     # one order by every placement, so that they are held for the shortest time.

@@ -1,0 +1,30 @@
+"""The demo seed: orders of every kind and status, through the services (ledger intact),
+idempotent."""
+
+import pytest
+
+from inventory.selectors import ledger_mismatches
+from omni.registry import registry
+from orders.models import Order
+from orders.selectors import pickup_board
+
+
+@pytest.mark.django_db
+def test_seed_makes_every_kind_and_status_once():
+    from omni.seed import seed_organisation
+
+    seed_organisation()
+    for name, seeder in registry.seeders:
+        if name in ("inventory", "customers", "promotions", "orders"):
+            seeder()
+    statuses = set(Order.objects.values_list("status", flat=True))
+    assert statuses >= {"placed", "ready_for_pickup", "collected", "shipped", "delivered", "completed", "cancelled",
+                        "expired"}
+    assert set(Order.objects.values_list("fulfilment", flat=True)) == {"delivery", "click_and_collect", "in_store"}
+    paris = Order.objects.filter(pickup_location__code="paris-rivoli").values_list("pickup_location_id", flat=True)[0]
+    board = pickup_board(location_ids=[paris])
+    assert all(board[column] for column in ("to_prepare", "ready", "overdue", "collected")), board
+    assert ledger_mismatches() == []
+    count = Order.objects.count()
+    registry.seeders[[name for name, _ in registry.seeders].index("orders")][1]()
+    assert Order.objects.count() == count
