@@ -380,3 +380,36 @@ def test_reservation_untouched_by_reads(api_as, product, store, erp_actor):
     api_as("web").get(f"/api/v1/stock/{product.sku}/")
     assert Reservation.objects.get().status == "active"
     assert ChannelPrice.objects.count() == 0
+
+
+def test_product_creation_is_idempotent(api_as):
+    erp = api_as("integration")
+    body = {"sku": "BAG-IDEM", "name": "Sac", "price": "39.00"}
+    first = erp.post("/api/v1/products/", body, headers={"Idempotency-Key": "p-1"})
+    again = erp.post("/api/v1/products/", body, headers={"Idempotency-Key": "p-1"})
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert Product.objects.filter(sku="BAG-IDEM").count() == 1
+
+
+def test_expired_reservations_do_not_count_in_api_reads(api_as, product, store, erp_actor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stock(product, store, 4)
+    stock_reserve(
+        location=store,
+        lines={product.sku: 3},
+        reference="O-old",
+        actor=erp_actor,
+        expires_at=timezone.now() + timedelta(minutes=1),
+    )
+    Reservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    web = api_as("web")
+    paris = {row["location"]: row for row in web.get(f"/api/v1/stock/{product.sku}/").json()["locations"]}["paris"]
+    assert (paris["on_hand"], paris["reserved"], paris["available"]) == (4, 0, 4)
+    [row] = web.get(f"/api/v1/stock/?skus={product.sku}&location=paris").json()["results"]
+    assert row["available"] == 4
+    [row] = web.get(f"/api/v1/stock/?skus={product.sku}").json()["results"]
+    assert (row["reserved"], row["available"]) == (0, 4)
