@@ -76,3 +76,25 @@ def test_concurrent_requests_over_http_create_one_customer(live_server):
     assert len(set(results)) == 1
     assert sorted(statuses) == [200] * 5 + [201]
     assert Customer.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_attaching_and_creating_the_same_phone_at_once_never_duplicates_it():
+    from customers.errors import AmbiguousCustomer
+
+    client, _token = make_api_client("web")
+    actor = Actor.for_client(client)
+    existing, _created = customer_find_or_create(actor=actor, email="known@example.fr")
+
+    def identify(index):
+        if index % 2:
+            return customer_find_or_create(actor=actor, email="known@example.fr", phone="0687654321")
+        return customer_find_or_create(actor=actor, phone="06 87 65 43 21")
+
+    results, errors = _race(identify, count=6)
+    assert all(isinstance(error, AmbiguousCustomer) for error in errors), errors
+    assert Customer.objects.filter(phone="+33687654321").count() == 1
+    holder = Customer.objects.get(phone="+33687654321")
+    assert {customer.pk for customer, _created in results} <= {existing.pk, holder.pk}
+    if holder.pk == existing.pk:
+        assert errors == []

@@ -276,3 +276,15 @@ def test_null_consents_are_no_statement(api_as):
     response = api_as("web").post("/api/v1/customers/", {"email": "n@example.fr", "consents": None})
     assert response.status_code == 201
     assert response.json()["consents"] == {"email": False, "sms": False}
+
+
+def test_refusals_render_in_place_for_htmx_and_with_the_layout_otherwise(staff_client, store):
+    customer = CustomerFactory()
+    marketing = staff_client("marketing")
+    url = reverse("customers:contact-add", args=[customer.pk])
+    fragment = form_post(marketing, url, {"kind": "call"}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 403
+    assert 'role="alert"' in fragment.content.decode() and "<html" not in fragment.content.decode()
+    page = staff_client("store_staff", locations=[store]).get(reverse("customers:segment-list"))
+    assert page.status_code == 403
+    assert "<html" in page.content.decode() and "Not allowed" in page.content.decode()
