@@ -105,3 +105,29 @@ def test_one_single_use_code_used_concurrently():
     assert Redemption.objects.filter(released_at__isnull=True).count() == 1
     assert DiscountCode.objects.get(code="ONCE").state == "redeemed"
     assert StockLevel.objects.get(product__sku="CODE-CAP").reserved == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_cart_checked_out_twice_at_once_makes_one_order():
+    location = LocationFactory(code="cart-store", click_and_collect=True)
+    stock(ProductFactory(sku="CART-CAP", price=Decimal("19.90")), location, 50)
+    _web, web_token = make_api_client("web")
+    _pos, pos_token = make_api_client("pos", location=location)
+    web = ApiTestClient(web_token)
+    cart_id = web.post("/api/v1/carts/", {}).json()["id"]
+    web.post(f"/api/v1/carts/{cart_id}/lines/", {"sku": "CART-CAP", "quantity": 2})
+
+    def checkout(n):
+        if n % 2:
+            response = ApiTestClient(pos_token).post(f"/api/v1/carts/{cart_id}/checkout/", {"fulfilment": "in_store"})
+        else:
+            response = ApiTestClient(web_token).post(
+                f"/api/v1/carts/{cart_id}/checkout/",
+                {"fulfilment": "click_and_collect", "pickup_location": location.code})
+        return outcome_of(response)
+
+    outcomes = run_threads(6, checkout)
+    assert outcomes.count("created") == 1, outcomes
+    assert set(outcomes) - {"created"} <= {"409 cart_not_open"}, outcomes
+    assert Order.objects.count() == 1
+    assert ledger_mismatches() == []

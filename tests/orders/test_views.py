@@ -106,3 +106,13 @@ def test_cart_opened_by_qr(staff_client, web, catalogue, store, level):
     assert client.get(opened.url).status_code == 200
     sold = client.post(opened.url)
     assert sold.status_code == 302 and level("CAP-1", store) == (9, 0)
+
+
+def test_dashboard_panel_counts_the_stores_pickups(staff_client, catalogue, store):
+    place_pickup(location=store, lines={"CAP-1": 1})
+    page = staff_client("store_staff", locations=[store]).get("/")
+    assert page.status_code == 200 and b"Open the board" in page.content
+
+
+def test_marketing_cannot_use_the_order_form(staff_client, catalogue):
+    assert staff_client("marketing").get("/orders/new/").status_code == 403
