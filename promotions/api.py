@@ -86,6 +86,21 @@ def unknown_sku_error(exc: UnknownProduct, line_count: int) -> serializers.Valid
     return serializers.ValidationError({"lines": errors})
 
 
+def _customer(customer_id) -> Customer | None:
+    """The customer, following merges (a duplicate's old id still prices for the customer
+    it became); an unknown or erased one is a validation error on ``customer``."""
+    if not customer_id:
+        return None
+    for _hop in range(5):
+        customer = Customer.objects.filter(pk=customer_id).first()
+        if customer is None or customer.is_erased:
+            break
+        if customer.merged_into_id is None:
+            return customer
+        customer_id = customer.merged_into_id
+    raise serializers.ValidationError({"customer": [_("No customer has this id.")]})
+
+
 class QuoteApi(APIView):
     """Price lines for a customer and codes on a channel, exactly as a cart or an order would."""
 
@@ -117,11 +132,7 @@ class QuoteApi(APIView):
         incoming = self.QuoteInput(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        customer = None
-        if data.get("customer"):
-            customer = Customer.objects.live().filter(pk=data["customer"], is_erased=False).first()
-            if customer is None:
-                raise serializers.ValidationError({"customer": [_("No customer has this id.")]})
+        customer = _customer(data.get("customer"))
         try:
             priced = price_cart(
                 lines=data["lines"],

@@ -19,8 +19,5 @@ class PromotionsConfig(AppConfig):
             if link not in ROOT_LINKS:
                 ROOT_LINKS.append(link)
         registry.add_nav(NavEntry(_("Promotions"), "promotions:list", "tags", marketing_or_admin, order=50))
-        registry.add_nav(
-            NavEntry(_("Campaigns"), "promotions:campaign-list", "megaphone", marketing_or_admin, order=55)
-        )
         registry.add_seeder("promotions", seed_promotions)
         customers_merged.connect(receivers.repoint_merged_customer, dispatch_uid="promotions-customers-merged")

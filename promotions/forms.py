@@ -20,7 +20,10 @@ from .services.promotions import promotion_errors
 def _bootstrap(form: forms.Form) -> None:
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            widget.attrs.setdefault("class", "form-check-input")
+            continue
+        if isinstance(widget, forms.CheckboxInput):
             continue
         single_select = isinstance(widget, forms.Select) and not widget.allow_multiple_selected
         widget.attrs.setdefault("class", "form-select" if single_select else "form-control")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from customers.models import Customer, Segment, SegmentMembership
 from omni.actor import Actor
+from omni.money import to_money
 from omni.permissions import marketing_or_admin
 
 from . import pricing
@@ -167,20 +168,25 @@ def redemption_stats(*, promotion: Promotion | None = None) -> list[dict]:
     queryset = Redemption.objects.filter(released_at__isnull=True)
     if promotion is not None:
         queryset = queryset.filter(promotion=promotion)
-    return list(
-        queryset.order_by().values("channel").annotate(count=Count("pk"), amount=Sum("amount")).order_by("channel")
-    )
+    rows = queryset.order_by().values("channel").annotate(count=Count("pk"), amount=Sum("amount")).order_by("channel")
+    return [_rounded(row) for row in rows]
 
 
 def redemption_stats_by_promotion() -> list[dict]:
     """Per promotion and channel, for the statistics page, in one query."""
-    return list(
+    rows = (
         Redemption.objects.filter(released_at__isnull=True)
         .order_by()
         .values("promotion_id", "promotion__name", "channel")
         .annotate(count=Count("pk"), amount=Sum("amount"))
         .order_by("promotion__name", "channel")
     )
+    return [_rounded(row) for row in rows]
+
+
+def _rounded(row: dict) -> dict:
+    # SQLite sums decimals as floats' text; show cents.
+    return {**row, "amount": to_money(str(row["amount"] or 0))}
 
 
 def campaign_list(*, actor: Actor) -> QuerySet[Campaign]:

@@ -114,12 +114,19 @@ def promotion_edit_page(request, promotion_id):
     return _promotion_form_page(request, promotion)
 
 
-def _example_lines(spec: pricing.PromotionSpec) -> list[pricing.LineInput]:
+def _example_lines(spec: pricing.PromotionSpec) -> tuple[list[Product], int]:
     """A small cart this promotion targets (or any products), in two queries."""
     products = Product.objects.active().prefetch_related("channel_prices").order_by("sku")
     if spec.is_targeted:
         products = products.filter(Q(sku__in=spec.skus) | Q(category__in=spec.categories))
-    chosen = list(products[:EXAMPLE_LINES])
+    chosen, names = [], set()
+    for product in products[: EXAMPLE_LINES * 10]:  # variants of one model make a dull example
+        model = "-".join(product.sku.split("-")[:2])  # CAP-5PN-KAK, CAP-5PN-NOI: one model
+        if model not in names:
+            names.add(model)
+            chosen.append(product)
+        if len(chosen) == EXAMPLE_LINES:
+            break
     quantity = 1
     if spec.kind == pricing.BUY_X_GET_Y and chosen:
         group = (spec.buy_quantity or 1) + (spec.get_quantity or 1)

@@ -23,7 +23,7 @@ from ..models import Campaign, CampaignRecipient, DiscountCode, Promotion
 from ..signals import campaign_message_sent
 
 PLACEHOLDERS = ("{first_name}", "{code}", "{store}")
-SAMPLE_CODE = "WELCOME-7QX4H2KM9P"
+SAMPLE_CODE = "7QX4H2KM9P"  # behind the campaign's prefix in previews
 BATCH_SIZE = 200
 
 
@@ -82,11 +82,12 @@ def campaign_audience(campaign: Campaign):
 def campaign_preview(*, campaign: Campaign, limit: int = 3) -> list[dict]:
     """The messages the first members would get (with a sample code), in two queries."""
     customers = campaign_audience(campaign).select_related("preferred_store").order_by("pk")[:limit]
+    sample = campaign.code_prefix + SAMPLE_CODE
     previews = [
         {
             "customer": customer,
-            "sms": render_text(campaign.sms_text, customer=customer, code=SAMPLE_CODE),
-            "email": render_text(campaign.email_text, customer=customer, code=SAMPLE_CODE),
+            "sms": render_text(campaign.sms_text, customer=customer, code=sample),
+            "email": render_text(campaign.email_text, customer=customer, code=sample),
             "media": _media(campaign, customer)[0],
         }
         for customer in customers
@@ -95,8 +96,8 @@ def campaign_preview(*, campaign: Campaign, limit: int = 3) -> list[dict]:
         previews.append(
             {
                 "customer": None,
-                "sms": render_text(campaign.sms_text, customer=None, code=SAMPLE_CODE),
-                "email": render_text(campaign.email_text, customer=None, code=SAMPLE_CODE),
+                "sms": render_text(campaign.sms_text, customer=None, code=sample),
+                "email": render_text(campaign.email_text, customer=None, code=sample),
                 "media": [],
             }
         )

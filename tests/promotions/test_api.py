@@ -217,3 +217,13 @@ def test_promotion_list_query_count(api_as, catalogue, django_assert_max_num_que
     assert response.json()["count"] == 30
     assert client.get(PROMOTIONS, {"status": "running"}).json()["count"] == 30
     assert client.get(PROMOTIONS, {"status": "ended"}).json()["count"] == 0
+
+
+def test_quote_follows_a_merged_customer(api_as, catalogue):
+    vip = SegmentFactory(slug="vip")
+    target = CustomerFactory()
+    add_members(vip, target)
+    duplicate = CustomerFactory(merged_into=target)
+    PromotionFactory(value="10", segments=[vip])
+    response = api_as("web").post(QUOTE, {"customer": str(duplicate.pk), "lines": [{"sku": "TEE-01", "quantity": 1}]})
+    assert response.status_code == 200 and response.json()["discount_total"] == "1.50"

@@ -192,3 +192,15 @@ def test_redemptions_record_refuses_everything_if_one_code_is_used(catalogue, sy
         redemptions_record(priced=cart, customer=None, order_reference="mine", channel="web", actor=system)
     assert not Redemption.objects.filter(order_reference="mine").exists()
     assert code.redemptions.count() == 1
+
+
+def test_merged_customer_keeps_per_customer_limits(catalogue, system):
+    from customers.signals import customers_merged
+
+    PromotionFactory(code="ONCEEACH", requires_code=True, per_customer_limit=1)
+    target, duplicate = CustomerFactory(), CustomerFactory()
+    code_redeem(code="ONCEEACH", customer=duplicate, order_reference="D-1", channel="web", actor=system)
+    customers_merged.send(sender=None, source_id=duplicate.pk, target_id=target.pk, actor=system)
+    assert Redemption.objects.get().customer_id == target.pk
+    with pytest.raises(CodeUsed):
+        code_redeem(code="ONCEEACH", customer=target, order_reference="D-2", channel="web", actor=system)
