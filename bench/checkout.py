@@ -211,7 +211,10 @@ def main() -> None:
         rate = created / elapsed
         print(f"orders  POST /api/v1/orders/    : {rate:8.1f} orders/s  {statuses}  "
               f"({rate / floor:.1%} of the floor, {queries} queries per order)")
-        _count, statuses, _elapsed = drive(port, token, args.clients, 3.0, last_unit)
+        count, statuses, elapsed = drive(port, token, 1, args.seconds / 2, order)
+        print(f"orders  POST /api/v1/orders/    : {statuses.get(201, 0) / elapsed:8.1f} orders/s  {statuses}  "
+              f"(one client: {elapsed / max(count, 1) * 1000:.0f} ms per order)")
+        _count, statuses, _elapsed = drive(port, token, args.clients, 10.0, last_unit)
         print(f"race for the last {LAST_UNITS} units          : {statuses}")
     finally:
         server.terminate()
