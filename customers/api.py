@@ -16,10 +16,17 @@ from omni.idempotency import run_idempotent
 from omni.models import Location
 
 from .identifiers import normalise_card, normalise_email, normalise_phone
-from .models import Contact, Customer, Medium
-from .permissions import may_handle_personal_data, may_write_customers
-from .selectors import customer_get, customer_list, customer_search
-from .services import contact_record, customer_erase, customer_export, customer_find_or_create, customer_update
+from .models import Contact, Customer, Medium, Segment
+from .permissions import may_edit_segments, may_handle_personal_data, may_write_customers
+from .selectors import customer_get, customer_list, customer_search, segment_list
+from .services import (
+    contact_record,
+    customer_erase,
+    customer_export,
+    customer_find_or_create,
+    customer_update,
+    segment_recompute,
+)
 from .timeline import customer_timeline
 
 TIMELINE_DEFAULT = 50
@@ -318,3 +325,31 @@ class CustomerEraseApi(APIView):
         incoming.is_valid(raise_exception=True)
         customer_erase(customer=customer, actor=actor, reason=incoming.validated_data["reason"])
         return Response(CustomerOutput(customer_get(actor=actor, customer_id=customer.pk)).data)
+
+
+class SegmentOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Segment
+        fields = ["slug", "name", "description", "rules", "is_active", "member_count", "recomputed_at"]
+
+
+class SegmentListApi(generics.ListAPIView):
+    """The segments (promotions target them by ``slug``); every actor reads them."""
+
+    serializer_class = SegmentOutput
+
+    def get_queryset(self):
+        return segment_list(actor=Actor.from_request(self.request))
+
+
+class SegmentRecomputeApi(APIView):
+    """Bring a segment's membership up to date now (marketing, administrators, ERP)."""
+
+    actor_rules = {"POST": may_edit_segments}
+
+    @extend_schema(request=None, responses=SegmentOutput)
+    def post(self, request, slug):
+        segment = generics.get_object_or_404(segment_list(actor=Actor.from_request(request)), slug=slug)
+        segment_recompute(segment=segment, actor=Actor.from_request(request))
+        segment.refresh_from_db()
+        return Response(SegmentOutput(segment).data)

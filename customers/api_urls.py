@@ -9,4 +9,6 @@ urlpatterns = [
     path("customers/<uuid:customer_id>/contacts/", api.CustomerContactsApi.as_view(), name="customer-contacts"),
     path("customers/<uuid:customer_id>/export/", api.CustomerExportApi.as_view(), name="customer-export"),
     path("customers/<uuid:customer_id>/erase/", api.CustomerEraseApi.as_view(), name="customer-erase"),
+    path("segments/", api.SegmentListApi.as_view(), name="segment-list"),
+    path("segments/<slug:slug>/recompute/", api.SegmentRecomputeApi.as_view(), name="segment-recompute"),
 ]

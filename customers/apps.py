@@ -24,5 +24,6 @@ class CustomersConfig(AppConfig):
             DashboardPanel("customers/_dashboard_panel.html", dashboard_context, may_read_customers, order=20)
         )
         registry.add_seeder("customers", seed_customers)
-        if ("customers", "customer-list") not in ROOT_LINKS:
-            ROOT_LINKS.append(("customers", "customer-list"))
+        for link in [("customers", "customer-list"), ("segments", "segment-list")]:
+            if link not in ROOT_LINKS:
+                ROOT_LINKS.append(link)

@@ -366,3 +366,22 @@ def test_search_by_the_beginning_or_the_end_of_a_phone(api_as):
     assert names("56 78") == ["Starts"]
     assert names("0612") == ["Starts"]
     assert names("06 60 61") == ["Inside"]
+
+
+def test_segments_api(api_as, staff_client):
+    from tests.factories.customers import SegmentFactory
+
+    CustomerFactory(channels=["web"])
+    segment = SegmentFactory(slug="web-people", name="Web people")
+    web = api_as("web")
+    listed = web.get("/api/v1/segments/")
+    assert listed.status_code == 200
+    assert [row["slug"] for row in listed.json()["results"]] == ["web-people"]
+    assert web.post("/api/v1/segments/web-people/recompute/").status_code == 403
+    segment.refresh_from_db()
+    assert segment.member_count == 0
+    marketing = staff_client("marketing")
+    response = marketing.post("/api/v1/segments/web-people/recompute/")
+    assert response.status_code == 200
+    assert response.json()["member_count"] == 1
+    assert marketing.post("/api/v1/segments/nope/recompute/").status_code == 404
