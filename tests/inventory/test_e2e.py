@@ -26,6 +26,11 @@ def test_scan_then_receive_then_refusal_in_place(logged_in_page, live_server, st
     expect(table.locator("tbody tr").first).to_contain_text("Paris Rivoli")  # own store first
     expect(page.locator("#lookup-results")).to_contain_text("9 available in all locations")
     expect(scan).to_be_focused()
+    ProductFactory(sku="E2E-CAP", name="Casquette e2e", barcode="3760000000024")
+    page.keyboard.type("3760000000024")  # the next scan replaces the previous code
+    page.keyboard.press("Enter")
+    expect(page.locator("#lookup-results")).to_contain_text("Casquette e2e")
+    expect(scan).to_have_value("3760000000024")
 
     page.goto(f"{live_server.url}/inventory/products/E2E-SNK-42/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sneakers e2e")
