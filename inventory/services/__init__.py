@@ -5,6 +5,10 @@
   ``stock_threshold_set``
 - orders: ``stock_reserve``, ``stock_release``, ``stock_consume``, ``stock_sell``,
   ``stock_return``, ``reservations_expire``
+
+Movements, transfers and thresholds check the actor's scope themselves (403 ``Forbidden``);
+the reservation and sale functions trust their caller (the orders capability decides who
+may sell where) and only record the actor in the ledger.
 """
 
 from .catalogue import product_create, product_update
