@@ -12,12 +12,13 @@ class PromotionsConfig(AppConfig):
         from omni.permissions import marketing_or_admin
         from omni.registry import NavEntry, registry
 
-        from . import receivers
+        from . import hooks, receivers
         from .seed import seed_promotions
 
         for link in (("promotions", "promotion-list"), ("pricing_quote", "pricing-quote")):
             if link not in ROOT_LINKS:
                 ROOT_LINKS.append(link)
         registry.add_nav(NavEntry(_("Promotions"), "promotions:list", "tags", marketing_or_admin, order=50))
+        registry.add_search(hooks.search_promotions, hooks.exact_code)
         registry.add_seeder("promotions", seed_promotions)
         customers_merged.connect(receivers.repoint_merged_customer, dispatch_uid="promotions-customers-merged")

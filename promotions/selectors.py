@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from customers.models import Customer, Segment, SegmentMembership
 from omni.actor import Actor
+from omni.channels import Channel
 from omni.money import to_money
 from omni.permissions import marketing_or_admin
 
@@ -186,7 +187,8 @@ def redemption_stats_by_promotion() -> list[dict]:
 
 def _rounded(row: dict) -> dict:
     # SQLite sums decimals as floats' text; show cents.
-    return {**row, "amount": to_money(str(row["amount"] or 0))}
+    label = dict(Channel.choices).get(row["channel"], row["channel"] or "—")
+    return {**row, "amount": to_money(str(row["amount"] or 0)), "label": label}
 
 
 def campaign_list(*, actor: Actor) -> QuerySet[Campaign]:

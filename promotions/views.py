@@ -248,7 +248,6 @@ def codes_export(request, promotion_id):
 def redemption_stats_page(request):
     rows = redemption_stats_by_promotion()
     by_channel = redemption_stats()
-    channels = dict(Channel.choices)
     table: dict = {}
     for row in rows:
         entry = table.setdefault(row["promotion_id"], {"name": row["promotion__name"], "id": row["promotion_id"],
@@ -256,7 +255,7 @@ def redemption_stats_page(request):
         entry["channels"][row["channel"]] = row["count"]
         entry["count"] += row["count"]
     context = {
-        "by_channel": [{**row, "label": channels.get(row["channel"], row["channel"] or "—")} for row in by_channel],
+        "by_channel": by_channel,
         "promotions": list(table.values()),
         "channels": Channel.choices,
     }

@@ -64,3 +64,23 @@ def test_usage_limit_holds_under_concurrency():
     assert sum(isinstance(o, Redemption) for o in outcomes) == 3, outcomes
     assert sum(isinstance(o, CodeUsed) for o in outcomes) == THREADS - 3
     assert Redemption.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_delivering_one_campaign_give_one_code_each():
+    from promotions.models import Campaign, CampaignRecipient
+    from promotions.services import campaign_deliver
+    from tests.factories.customers import CustomerFactory, SegmentFactory
+    from tests.factories.promotions import CampaignFactory, add_members
+
+    segment = SegmentFactory()
+    customers = [CustomerFactory(sms_consent=True) for _ in range(12)]
+    add_members(segment, *customers)
+    campaign = CampaignFactory(segment=segment, status=Campaign.Status.SENDING, audience=12)
+    outcomes = _race(lambda n: campaign_deliver(campaign_id=campaign.pk, batch_size=5), count=4)
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert CampaignRecipient.objects.filter(campaign=campaign).count() == 12
+    assert DiscountCode.objects.filter(campaign_recipient__campaign=campaign).count() == 12
+    assert DiscountCode.objects.count() == 12
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SENT

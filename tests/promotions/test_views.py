@@ -6,7 +6,7 @@ from django.urls import reverse
 from omni.models import Message
 from promotions.models import Campaign, DiscountCode, Promotion, Redemption
 from tests.factories.customers import CustomerFactory, SegmentFactory
-from tests.factories.promotions import CampaignFactory, PromotionFactory, add_members
+from tests.factories.promotions import CampaignFactory, DiscountCodeFactory, PromotionFactory, add_members
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +165,25 @@ def test_stats_page_counts_per_channel(marketing, catalogue, django_assert_max_n
     with django_assert_max_num_queries(8):
         body = marketing.get(reverse("promotions:stats")).content.decode()
     assert "Caps" in body and "chart.umd.min.js" in body
+
+
+def test_global_search_finds_promotions_and_codes(marketing, staff_client, store):
+    promotion = PromotionFactory(name="Casquettes d'été")
+    DiscountCodeFactory(code="SMS-ABCDEFGH", promotion=promotion)
+    body = marketing.get(reverse("global-search"), {"q": "casquettes"}).content.decode()
+    assert "Casquettes d&#x27;été" in body or "Casquettes d'été" in body
+    opened = marketing.get(reverse("global-search"), {"q": "sms-abcdefgh", "go": "1"})
+    assert opened.status_code == 302 and str(promotion.pk) in opened["Location"]
+    clerk = staff_client("store_staff", locations=[store])
+    assert "Casquettes" not in clerk.get(reverse("global-search"), {"q": "casquettes"}).content.decode()
+
+
+def test_promotion_filters(api_as, catalogue):
+    PromotionFactory(name="Web only", channels=["web"])
+    PromotionFactory(name="Store only", channels=["store"])
+    PromotionFactory(name="Everywhere", code="EVERY", requires_code=True)
+    client = api_as("integration")
+    names = {p["name"] for p in client.get("/api/v1/promotions/", {"channel": "web"}).json()["results"]}
+    assert names == {"Web only", "Everywhere"}
+    assert [p["name"] for p in client.get("/api/v1/promotions/", {"search": "every"}).json()["results"]] == [
+        "Everywhere"]
