@@ -12,6 +12,7 @@ __all__ = [
     "InvalidPickupCode",
     "InvalidTransition",
     "MissingField",
+    "PickupCodeLocked",
     "PickupNotAvailable",
     "ReturnExceedsOrder",
 ]
@@ -25,6 +26,11 @@ class PickupNotAvailable(DomainError):
 class InvalidPickupCode(DomainError):
     code = "invalid_pickup_code"
     default_detail = _("The pickup code is not right.")
+
+
+class PickupCodeLocked(DomainError):
+    code = "pickup_code_locked"
+    default_detail = _("Too many wrong pickup codes: try again in a few minutes with the code from the message.")
 
 
 class ReturnExceedsOrder(DomainError):

@@ -134,6 +134,9 @@ class Order(models.Model):
     )
     # The pickup code is never stored: it is derived from this secret and SECRET_KEY.
     pickup_secret = models.CharField(max_length=32, blank=True, editable=False)
+    # Wrong codes in a row at the counter, and the last one: guessing is slowed down.
+    pickup_code_failures = models.PositiveSmallIntegerField(default=0, editable=False)
+    pickup_code_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
     shipping_address = models.JSONField(_("shipping address"), null=True, blank=True)
     codes = models.JSONField(_("codes"), default=list, blank=True)
     discounts = models.JSONField(_("discounts"), default=list, blank=True)

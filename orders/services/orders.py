@@ -33,7 +33,7 @@ from omni.money import to_money
 from omni.notifications import message_queue
 
 from .. import pricing_adapter
-from ..errors import InvalidPickupCode, MissingField, PickupNotAvailable
+from ..errors import InvalidPickupCode, MissingField, PickupCodeLocked, PickupNotAvailable
 from ..models import Fulfilment, Order, OrderLine, OrderStatus, OrderStatusChange, Payment
 from ..permissions import may_act_on_pickup, may_cancel, may_sell_in_store, may_ship
 from ..signals import order_placed, order_status_changed
@@ -42,6 +42,8 @@ NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud 
 NUMBER_PREFIX = "OM-"
 NUMBER_LENGTH = 6
 REMINDER_BEFORE = timedelta(days=1)
+PICKUP_CODE_MAX_FAILURES = 5
+PICKUP_CODE_LOCK = timedelta(minutes=15)
 
 S = OrderStatus
 TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -341,21 +343,33 @@ def order_mark_ready(*, order: Order, actor: Actor, now: datetime | None = None)
     return _finish_transition(order, from_status, actor=actor, now=now, fields=["ready_at", "hold_until"])
 
 
-@transaction.atomic
 def order_collect(*, order: Order, pickup_code: str, actor: Actor, now: datetime | None = None) -> Order:
-    """Hand-over at the counter: the right code, then the reserved units are sold."""
+    """Hand-over at the counter: the right code, then the reserved units are sold.
+
+    A wrong code is counted (and the count committed, even though the hand-over is
+    refused); after ``PICKUP_CODE_MAX_FAILURES`` wrong codes in a row the order refuses
+    any code for ``PICKUP_CODE_LOCK`` (409 ``pickup_code_locked``): guessing a 6-digit code
+    at the counter is then out of reach."""
     now = now or timezone.now()
-    order = _locked(order)
-    if order.is_pickup and not may_act_on_pickup(actor, order):
-        raise Forbidden(_("Only the pickup store hands this order over."))
-    from_status = _transition(order, S.COLLECTED, actor=actor, now=now)
-    if not pickup_code_matches(order, pickup_code):
-        raise InvalidPickupCode()
-    stock_consume(reference=order.number, actor=actor)
-    order.closed_at = now
-    if order.payment == Payment.PAY_AT_PICKUP:
-        order.payment = Payment.PAID
-    return _finish_transition(order, from_status, actor=actor, now=now, fields=["closed_at", "payment"])
+    with transaction.atomic():
+        order = _locked(order)
+        if order.is_pickup and not may_act_on_pickup(actor, order):
+            raise Forbidden(_("Only the pickup store hands this order over."))
+        from_status = _transition(order, S.COLLECTED, actor=actor, now=now)
+        locked_until = (order.pickup_code_failed_at or now) + PICKUP_CODE_LOCK
+        if order.pickup_code_failures >= PICKUP_CODE_MAX_FAILURES and now < locked_until:
+            raise PickupCodeLocked(retry_after=int((locked_until - now).total_seconds()) + 1)
+        if pickup_code_matches(order, pickup_code):
+            stock_consume(reference=order.number, actor=actor)
+            order.closed_at = now
+            order.pickup_code_failures = 0
+            if order.payment == Payment.PAY_AT_PICKUP:
+                order.payment = Payment.PAID
+            return _finish_transition(order, from_status, actor=actor, now=now,
+                                      fields=["closed_at", "payment", "pickup_code_failures"])
+        failures = 1 if order.pickup_code_failures >= PICKUP_CODE_MAX_FAILURES else order.pickup_code_failures + 1
+        Order.objects.filter(pk=order.pk).update(pickup_code_failures=failures, pickup_code_failed_at=now)
+    raise InvalidPickupCode(attempts_left=PICKUP_CODE_MAX_FAILURES - failures)
 
 
 # --- delivery --------------------------------------------------------------------------------

@@ -109,3 +109,23 @@ def test_merged_customers_keep_their_orders(catalogue, store, customer):
     customers_merged.send(sender=None, source_id=duplicate.pk, target_id=customer.pk, actor=Actor.system())
     order.refresh_from_db()
     assert order.customer_id == customer.pk
+
+
+def test_guessing_the_pickup_code_is_slowed_down(catalogue, store, level):
+    from orders.errors import InvalidPickupCode, PickupCodeLocked
+
+    order = place_pickup(location=store, lines={"CAP-1": 1})
+    pos = pos_actor(store)
+    services.order_mark_ready(order=order, actor=pos)
+    right = services.pickup_code_for(order)
+    wrong = "000000" if right != "000000" else "111111"
+    now = timezone.now()
+    for attempt in range(5):
+        with pytest.raises(InvalidPickupCode) as refused:
+            services.order_collect(order=order, pickup_code=wrong, actor=pos, now=now)
+        assert refused.value.extra["attempts_left"] == 4 - attempt
+    with pytest.raises(PickupCodeLocked):
+        services.order_collect(order=order, pickup_code=right, actor=pos, now=now + timedelta(minutes=5))
+    assert level("CAP-1", store) == (10, 1)
+    collected = services.order_collect(order=order, pickup_code=right, actor=pos, now=now + timedelta(minutes=16))
+    assert collected.status == "collected" and level("CAP-1", store) == (9, 0)
