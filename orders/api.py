@@ -17,6 +17,7 @@ from omni.actor import Actor
 from omni.idempotency import run_idempotent
 from omni.models import Location
 from omni.money import currency
+from omni.pagination import PageNumberPagination
 
 from . import selectors, services
 from .models import Cart, Fulfilment, Order, OrderStatus, Payment
@@ -231,6 +232,13 @@ def _order_response(order: Order, *, status_code=200, pickup_code=None, fresh=Fa
 
 
 # --- carts -------------------------------------------------------------------------------------
+class CartPagination(PageNumberPagination):
+    """Each cart is priced by the promotions engine (a few queries each): pages stay short."""
+
+    page_size = 20
+    max_page_size = 20
+
+
 class CartCreateInput(serializers.Serializer):
     customer = CustomerField(required=False, allow_null=True)
 
@@ -253,7 +261,7 @@ class CartListCreateApi(APIView):
         queryset = selectors.cart_list(actor=actor, filters={"customer": customer, "status": state})
         if not customer and not (actor.user or actor.is_integration):
             queryset = queryset.filter(channel=actor.channel)
-        paginator = generics.GenericAPIView.pagination_class()
+        paginator = CartPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response([cart_data(cart) for cart in page])
 

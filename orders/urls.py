@@ -6,6 +6,7 @@ app_name = "orders"
 urlpatterns = [
     path("", views.order_list, name="order-list"),
     path("new/", views.order_create, name="order-create"),
+    path("new/availability/", views.aisle_availability, name="aisle-availability"),
     path("pickups/", views.pickup_board, name="pickup-board"),
     path("carts/open/", views.cart_open, name="cart-open"),
     path("carts/<uuid:cart_id>/", views.cart_detail, name="cart-detail"),

@@ -273,6 +273,18 @@ def order_create(request):
     return redirect("orders:order-detail", number=order.number)
 
 
+@login_required
+@require_GET
+def aisle_availability(request):
+    """As the salesperson types a SKU: where it can come from (htmx fragment)."""
+    from inventory.selectors import stock_for_product
+
+    actor = _actor(request)
+    product = Product.objects.filter(sku=request.GET.get("sku", "").strip(), is_active=True).first()
+    rows = stock_for_product(product=product, actor=actor) if product else []
+    return render(request, "orders/_aisle_availability.html", {"product": product, "rows": rows})
+
+
 # --- carts opened by QR code ------------------------------------------------------------------------
 @login_required
 @require_GET

@@ -116,3 +116,10 @@ def test_dashboard_panel_counts_the_stores_pickups(staff_client, catalogue, stor
 
 def test_marketing_cannot_use_the_order_form(staff_client, catalogue):
     assert staff_client("marketing").get("/orders/new/").status_code == 403
+
+
+def test_endless_aisle_shows_where_the_item_is(staff_client, catalogue, store):
+    client = staff_client("store_staff", locations=[store])
+    fragment = client.get("/orders/new/availability/", {"sku": "JKT-1"}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and b"Veste coupe-vent" in fragment.content and b"20" in fragment.content
+    assert client.get("/orders/new/availability/", {"sku": "NOPE"}).content.strip() == b""
