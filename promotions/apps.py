@@ -10,7 +10,7 @@ class PromotionsConfig(AppConfig):
         from customers.signals import customers_merged
         from omni.api_urls import ROOT_LINKS
         from omni.permissions import marketing_or_admin
-        from omni.registry import NavEntry, registry
+        from omni.registry import DashboardPanel, NavEntry, registry
 
         from . import hooks, receivers
         from .seed import seed_promotions
@@ -20,5 +20,7 @@ class PromotionsConfig(AppConfig):
                 ROOT_LINKS.append(link)
         registry.add_nav(NavEntry(_("Promotions"), "promotions:list", "tags", marketing_or_admin, order=50))
         registry.add_search(hooks.search_promotions, hooks.exact_code)
+        registry.add_panel(DashboardPanel("promotions/_dashboard_panel.html", hooks.offers_panel, hooks.sees_offers,
+                                          order=40))
         registry.add_seeder("promotions", seed_promotions)
         customers_merged.connect(receivers.repoint_merged_customer, dispatch_uid="promotions-customers-merged")

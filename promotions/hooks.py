@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omni.actor import Actor
@@ -39,3 +40,24 @@ def exact_code(query: str, actor: Actor) -> str | None:
         or Promotion.objects.filter(code=code).values_list("pk", flat=True).first()
     )
     return reverse("promotions:detail", args=[promotion_id]) if promotion_id else None
+
+
+def sees_offers(actor: Actor) -> bool:
+    return marketing_or_admin(actor) and actor.user is not None
+
+
+def offers_panel(actor: Actor) -> dict:
+    """Running promotions and the last campaigns, for the marketing dashboard (4 queries)."""
+    from .models import Campaign
+    from .selectors import campaign_report, redemption_stats
+
+    now = timezone.now()
+    running = list(Promotion.objects.running(now).order_by("-priority", "name")[:6])
+    campaigns = list(Campaign.objects.select_related("segment").order_by("-created_at")[:1])
+    return {
+        "running": running,
+        "running_count": Promotion.objects.running(now).count(),
+        "by_channel": redemption_stats(),
+        "campaign": campaigns[0] if campaigns else None,
+        "report": campaign_report(campaigns[0]) if campaigns else None,
+    }

@@ -60,6 +60,9 @@ def promotion_errors(values: dict, *, instance: Promotion | None = None) -> dict
     unknown = sorted(set(get("channels") or []) - set(Channel.values))
     if unknown:
         errors["channels"] = _("Unknown channel: %(channels)s.") % {"channels": ", ".join(map(str, unknown))}
+    drops_code = instance is not None and values.get("requires_code") is False and not values.get("code", instance.code)
+    if drops_code and instance.codes.exists():
+        errors["requires_code"] = _("This promotion has generated codes: it can only apply with a code.")
     code = get("code")
     if code:
         code = normalise_code(code)

@@ -204,3 +204,24 @@ def test_merged_customer_keeps_per_customer_limits(catalogue, system):
     assert Redemption.objects.get().customer_id == target.pk
     with pytest.raises(CodeUsed):
         code_redeem(code="ONCEEACH", customer=target, order_reference="D-2", channel="web", actor=system)
+
+
+def test_a_big_batch_of_codes(system, django_assert_max_num_queries):
+    promotion = PromotionFactory()
+    # bulk inserts in batches (SQLite caps the parameters of one statement)
+    with django_assert_max_num_queries(100):
+        codes = codes_generate(promotion=promotion, count=10_000, actor=system)
+    assert len(set(codes)) == 10_000 == DiscountCode.objects.count()
+
+
+def test_promotion_with_generated_codes_keeps_requiring_a_code(system):
+    from promotions.errors import InvalidPromotion
+    from promotions.services import promotion_update
+
+    promotion = PromotionFactory()
+    codes_generate(promotion=promotion, count=2, actor=system)
+    promotion.refresh_from_db()
+    with pytest.raises(InvalidPromotion):
+        promotion_update(promotion=promotion, actor=system, requires_code=False)
+    promotion.refresh_from_db()
+    assert promotion.requires_code

@@ -187,3 +187,12 @@ def test_promotion_filters(api_as, catalogue):
     assert names == {"Web only", "Everywhere"}
     assert [p["name"] for p in client.get("/api/v1/promotions/", {"search": "every"}).json()["results"]] == [
         "Everywhere"]
+
+
+def test_dashboard_panel_for_marketing(marketing, staff_client, store):
+    PromotionFactory(name="Caps everywhere")
+    CampaignFactory(segment=SegmentFactory(), name="Welcome back")
+    body = marketing.get(reverse("dashboard")).content.decode()
+    assert "Caps everywhere" in body and "Welcome back" in body
+    clerk = staff_client("store_staff", locations=[store])
+    assert "Caps everywhere" not in clerk.get(reverse("dashboard")).content.decode()
