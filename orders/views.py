@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from customers.models import Customer
+from customers.selectors import customer_exact_match
 from inventory.models import Product
 from omni.actor import Actor
 from omni.errors import DomainError
@@ -240,9 +240,7 @@ def order_create(request):
     customer = None
     contact = values.get("customer", "").strip()
     if contact:
-        customer = (Customer.objects.active().filter(email__iexact=contact).first()
-                    or Customer.objects.active().filter(phone=contact).first()
-                    or Customer.objects.active().filter(loyalty_card=contact).first())
+        customer = customer_exact_match(contact)  # e-mail, phone in any format, loyalty card
         if customer is None:
             errors["customer"] = _("No customer has this e-mail, phone or loyalty card.")
     fulfilment = values.get("fulfilment")
