@@ -6,6 +6,7 @@ from .customers import (
     customer_merge,
     customer_touch_channel,
     customer_update,
+    customers_touch_channel,
     normalise_identifiers,
 )
 from .privacy import customer_erase, customer_export
@@ -18,6 +19,7 @@ __all__ = [
     "customer_find_or_create",
     "customer_merge",
     "customer_touch_channel",
+    "customers_touch_channel",
     "customer_update",
     "normalise_identifiers",
     "segment_evaluate",

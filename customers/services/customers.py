@@ -205,6 +205,23 @@ def customer_touch_channel(*, customer: Customer, channel: str, at: datetime | N
     _touch_channel(customer, channel, at=at or timezone.now())
 
 
+def customers_touch_channel(*, customer_ids, channel: str, at: datetime) -> None:
+    """The same for many customers at once (a batch of events), in three queries."""
+    customer_ids = set(customer_ids)
+    if not channel or not customer_ids:
+        return
+    known = CustomerChannel.objects.filter(customer_id__in=customer_ids, channel=channel)
+    seen = set(known.values_list("customer_id", flat=True))
+    known.filter(last_seen_at__lt=at).update(last_seen_at=at)
+    CustomerChannel.objects.bulk_create(
+        [
+            CustomerChannel(customer_id=customer_id, channel=channel, first_seen_at=at, last_seen_at=at)
+            for customer_id in customer_ids - seen
+        ],
+        ignore_conflicts=True,
+    )
+
+
 UPDATABLE_FIELDS = {"first_name", "last_name", "city", "email", "phone", "loyalty_card", "preferred_store", "consents"}
 
 

@@ -1,0 +1,30 @@
+"""Shared set-up for benchmarks: a throwaway PostgreSQL database, migrated, with Django
+configured for it. Benchmarks print figures; they are not part of the test run."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup(database: str, *, reset: bool = True) -> None:
+    """Point Django at ``postgres://…/<database>`` (BENCH_PG_URL overrides the server),
+    recreate it when ``reset``, and migrate."""
+    import psycopg
+
+    server = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+    if reset:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            connection.execute(f'CREATE DATABASE "{database}"')
+    os.environ["DATABASE_URL"] = f"{server}/{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omni.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ.pop("CELERY_BROKER_URL", None)  # tasks inline: the benchmark measures the whole work
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)

@@ -1,0 +1,13 @@
+"""Every write of the journeys app:
+
+- ``events_ingest`` stores a batch of touchpoints (idempotent by event id), stitches
+  anonymous ids on ``identify``, and queues the incremental journey recomputation.
+- ``touchpoint_record`` records one touchpoint that Omni itself observed (an order, a
+  contact, a code redemption), called by the signal receivers.
+- ``journeys_recompute`` / ``journeys_recompute_all`` maintain the stored journeys.
+"""
+
+from .ingest import events_ingest, touchpoint_record
+from .recompute import journeys_recompute, journeys_recompute_all
+
+__all__ = ["events_ingest", "journeys_recompute", "journeys_recompute_all", "touchpoint_record"]

@@ -1,0 +1,130 @@
+"""Storing touchpoints: batches from the API and the ones Omni observes itself."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from customers.models import Customer
+from customers.services import customer_touch_channel, customers_touch_channel
+from omni.actor import Actor
+
+from ..models import AnonymousLink, Touchpoint, TouchpointType
+from ..tasks import recompute_journeys
+
+
+def _queue_recompute(since_by_customer: dict) -> None:
+    """After commit, rebuild the affected customers' journeys in one task per batch."""
+    if not since_by_customer:
+        return
+    customer_ids = [str(customer_id) for customer_id in since_by_customer]
+    since = min(since_by_customer.values()).isoformat()
+    transaction.on_commit(lambda: recompute_journeys.delay(customer_ids, since))
+
+
+def _link_anonymous_ids(identify_events: list[dict], since_by_customer: dict) -> None:
+    """``identify`` ties an anonymous id to a customer; its earlier anonymous touchpoints
+    join the customer's journeys."""
+    for event in identify_events:
+        anonymous_id, customer_id = event["anonymous_id"], event["customer_id"]
+        try:
+            with transaction.atomic():
+                AnonymousLink.objects.get_or_create(anonymous_id=anonymous_id, defaults={"customer_id": customer_id})
+        except IntegrityError:
+            pass  # a concurrent identify linked it first
+        orphans = Touchpoint.objects.filter(anonymous_id=anonymous_id, customer__isnull=True)
+        earliest = orphans.order_by("occurred_at").values_list("occurred_at", flat=True).first()
+        if earliest is not None:
+            orphans.update(customer_id=customer_id)
+            _note(since_by_customer, customer_id, earliest)
+
+
+def _note(since_by_customer: dict, customer_id, at: datetime) -> None:
+    if customer_id not in since_by_customer or at < since_by_customer[customer_id]:
+        since_by_customer[customer_id] = at
+
+
+@transaction.atomic
+def events_ingest(*, events: list[dict], actor: Actor) -> tuple[int, int]:
+    """Store validated events (see ``api.EventInput``) and return (accepted, duplicates).
+
+    Each event dict has id, type, occurred_at, and optionally customer_id, anonymous_id,
+    sku, location_id, properties. Customers found by e-mail or phone arrive resolved.
+    """
+    ids = [event["id"] for event in events]
+    already = set(Touchpoint.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    fresh, seen = [], set(already)
+    for event in events:
+        if event["id"] in seen:
+            continue
+        seen.add(event["id"])
+        fresh.append(event)
+
+    # Anonymous ids already linked (or linked in this very batch) resolve to their customer.
+    anonymous_ids = {event["anonymous_id"] for event in fresh if event.get("anonymous_id")}
+    linked = dict(
+        AnonymousLink.objects.filter(anonymous_id__in=anonymous_ids).values_list("anonymous_id", "customer_id")
+    )
+    identify_events = [
+        event
+        for event in fresh
+        if event["type"] == TouchpointType.IDENTIFY and event.get("anonymous_id") and event.get("customer_id")
+    ]
+    for event in identify_events:
+        linked.setdefault(event["anonymous_id"], event["customer_id"])
+
+    rows, since_by_customer = [], {}
+    for event in fresh:
+        customer_id = event.get("customer_id") or linked.get(event.get("anonymous_id") or "")
+        rows.append(
+            Touchpoint(
+                id=event["id"],
+                type=event["type"],
+                channel=actor.channel,
+                occurred_at=event["occurred_at"],
+                customer_id=customer_id,
+                anonymous_id=event.get("anonymous_id") or "",
+                sku=event.get("sku") or "",
+                location_id=event.get("location_id"),
+                properties=event.get("properties") or {},
+            )
+        )
+        if customer_id:
+            _note(since_by_customer, customer_id, event["occurred_at"])
+    # ignore_conflicts: a concurrent replay of the same batch stores each event once.
+    Touchpoint.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    _link_anonymous_ids(identify_events, since_by_customer)
+    if since_by_customer:
+        latest = max(event["occurred_at"] for event in fresh)
+        customers_touch_channel(customer_ids=since_by_customer, channel=actor.channel, at=latest)
+    _queue_recompute(since_by_customer)
+    return len(rows), len(events) - len(rows)
+
+
+def touchpoint_record(
+    *,
+    type: str,  # noqa: A002 - the contract's word
+    channel: str,
+    customer: Customer | None,
+    occurred_at: datetime,
+    location_id: int | None = None,
+    sku: str = "",
+    properties: dict | None = None,
+) -> Touchpoint | None:
+    """A touchpoint Omni observed itself (an order placed, a contact, a redemption)."""
+    if not channel:
+        return None
+    touchpoint = Touchpoint.objects.create(
+        type=type,
+        channel=channel,
+        occurred_at=occurred_at,
+        customer=customer,
+        location_id=location_id,
+        sku=sku,
+        properties=properties or {},
+    )
+    if customer is not None:
+        customer_touch_channel(customer=customer, channel=channel, at=occurred_at)
+        _queue_recompute({customer.pk: occurred_at})
+    return touchpoint
