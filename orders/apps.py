@@ -7,7 +7,7 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
-        from customers.signals import customers_merged
+        from customers.signals import customer_erased, customers_merged
         from customers.timeline import register_timeline_source
         from omni.api_urls import ROOT_LINKS
         from omni.registry import DashboardPanel, NavEntry, registry
@@ -29,3 +29,4 @@ class OrdersConfig(AppConfig):
         register_timeline_source(hooks.timeline_entries)
         hooks.register_facts()
         customers_merged.connect(hooks.on_customers_merged, dispatch_uid="orders-customers-merged")
+        customer_erased.connect(hooks.on_customer_erased, dispatch_uid="orders-customer-erased")

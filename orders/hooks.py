@@ -129,3 +129,10 @@ def on_customers_merged(sender, source_id, target_id, actor=None, **kwargs) -> N
 
     Order.objects.filter(customer_id=source_id).update(customer_id=target_id)
     Cart.objects.filter(customer_id=source_id).update(customer_id=target_id)
+
+
+def on_customer_erased(sender, customer_id, actor=None, **kwargs) -> None:
+    """The orders stay for the accounts; the delivery addresses (names, streets) go."""
+    Order.objects.filter(customer_id=customer_id, shipping_address__isnull=False).update(
+        shipping_address={"erased": True}
+    )

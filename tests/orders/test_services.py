@@ -129,3 +129,13 @@ def test_guessing_the_pickup_code_is_slowed_down(catalogue, store, level):
     assert level("CAP-1", store) == (10, 1)
     collected = services.order_collect(order=order, pickup_code=right, actor=pos, now=now + timedelta(minutes=16))
     assert collected.status == "collected" and level("CAP-1", store) == (9, 0)
+
+
+def test_erasing_a_customer_keeps_the_order_but_not_the_address(catalogue, warehouse, customer):
+    from customers.signals import customer_erased
+    from tests.factories.orders import place_delivery
+
+    order = place_delivery(lines={"TEE-1": 1}, customer=customer)
+    customer_erased.send(sender=None, customer_id=customer.pk, actor=Actor.system())
+    order.refresh_from_db()
+    assert order.shipping_address == {"erased": True} and order.total == Decimal("25.00")
