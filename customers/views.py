@@ -29,6 +29,7 @@ from .permissions import (
     may_read_customers,
     may_write_customers,
 )
+from .sections import customer_sections
 from .selectors import customer_get, customer_merges, customer_search, duplicate_suggestions, segment_list
 from .services import (
     contact_record,
@@ -84,6 +85,7 @@ def _detail_context(request, customer: Customer, actor: Actor) -> dict:
         "may_handle_personal_data": may_handle_personal_data(actor),
         "may_merge": may_merge_customers(actor),
         "media": Medium.choices,
+        "sections": customer_sections(),
     }
 
 

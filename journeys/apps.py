@@ -11,6 +11,7 @@ class JourneysConfig(AppConfig):
         from customers import signals as customer_signals
         from customers.facts import register_fact
         from customers.models import Contact
+        from customers.sections import CustomerSection, register_customer_section
         from customers.timeline import register_timeline_source
         from omni.api_urls import ROOT_LINKS
         from omni.registry import NavEntry, registry
@@ -28,6 +29,7 @@ class JourneysConfig(AppConfig):
         customer_signals.customers_merged.connect(receivers.on_customers_merged, dispatch_uid="journeys-merged")
         customer_signals.customer_erased.connect(receivers.on_customer_erased, dispatch_uid="journeys-erased")
         register_timeline_source(touchpoint_entries)
+        register_customer_section(CustomerSection(_("Journeys across channels"), "journeys:customer", order=10))
         register_fact(
             "researched_online_bought_in_store",
             _("Researched online, bought in store"),
