@@ -88,14 +88,16 @@ class Promotion(models.Model):
                 condition=Q(value__isnull=True) | Q(value__gte=0), name="promotion_value_not_negative"
             ),
             models.CheckConstraint(
-                condition=~Q(kind=Kind.PERCENT) | Q(value__gt=0, value__lte=100), name="promotion_percent_0_100"
+                condition=~Q(kind=Kind.PERCENT) | Q(value__isnull=False, value__gt=0, value__lte=100),
+                name="promotion_percent_0_100",
             ),
             models.CheckConstraint(
                 condition=~Q(kind__in=[Kind.AMOUNT, Kind.FIXED_PRICE]) | Q(value__isnull=False),
                 name="promotion_amount_has_value",
             ),
             models.CheckConstraint(
-                condition=~Q(kind=Kind.BUY_X_GET_Y) | Q(buy_quantity__gte=1, get_quantity__gte=1),
+                condition=~Q(kind=Kind.BUY_X_GET_Y)
+                | Q(buy_quantity__isnull=False, get_quantity__isnull=False, buy_quantity__gte=1, get_quantity__gte=1),
                 name="promotion_buy_get_quantities",
             ),
             models.CheckConstraint(
