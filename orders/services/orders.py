@@ -282,6 +282,8 @@ def order_place(
         except IntegrityError:
             if cart is not None and Order.objects.filter(cart=cart).exists():
                 raise InvalidTransition(_("This cart was already checked out.")) from None
+            if not Order.objects.filter(number=number).exists():
+                raise  # not a number clash: a broken invariant must fail loudly
     if order is None:
         raise InvalidTransition(_("This order could not be placed; please retry."))
     products = {p.sku: p for p in Product.objects.filter(sku__in=quantities).only("pk", "sku")}

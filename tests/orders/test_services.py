@@ -139,3 +139,14 @@ def test_erasing_a_customer_keeps_the_order_but_not_the_address(catalogue, wareh
     customer_erased.send(sender=None, customer_id=customer.pk, actor=Actor.system())
     order.refresh_from_db()
     assert order.shipping_address == {"erased": True} and order.total == Decimal("25.00")
+
+
+def test_a_number_clash_draws_again(catalogue, store, monkeypatch):
+    from orders.services import orders as placing
+
+    first = place_pickup(location=store, lines={"CAP-1": 1})
+    numbers = iter([first.number, "OM-NEW234"])
+    monkeypatch.setattr(placing, "new_order_number", lambda: next(numbers))
+    second = place_pickup(location=store, lines={"CAP-1": 1})
+    assert second.number == "OM-NEW234"
+    assert Order.objects.count() == 2
