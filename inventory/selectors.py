@@ -140,24 +140,61 @@ def stock_for_product(*, product: Product, actor: Actor | None = None) -> list[S
     return sorted(rows, key=lambda row: not row.is_own)
 
 
+class _LevelRows:
+    """Every location's rows of some SKUs, sliced by the database: what a paginator needs
+    (``count()`` and slicing), one query each."""
+
+    def __init__(self, skus: list[str]) -> None:
+        self.skus = skus
+
+    def count(self) -> int:
+        return StockLevel.objects.filter(product__sku__in=self.skus, location__is_active=True).count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        if not isinstance(window, slice) or window.step not in (None, 1):
+            raise TypeError("Rows are read by slices.")
+        start = window.start or 0
+        stop = window.stop if window.stop is not None else start + 10_000
+        if not self.skus or stop <= start:
+            return []
+        marks = ", ".join(["%s"] * len(self.skus))
+        sql = (
+            "SELECT p.sku, l.code, s.on_hand, s.reserved - COALESCE(x.expired, 0) "  # noqa: S608 - see above
+            f"FROM {StockLevel._meta.db_table} s "
+            f"JOIN {Product._meta.db_table} p ON p.id = s.product_id "
+            f"JOIN {Location._meta.db_table} l ON l.id = s.location_id "
+            f"LEFT JOIN ({_expired_sql('product_id, location_id')} product_id IN "
+            f"(SELECT id FROM {Product._meta.db_table} WHERE sku IN ({marks})) GROUP BY product_id, location_id) x "
+            "ON x.product_id = s.product_id AND x.location_id = s.location_id "
+            f"WHERE p.sku IN ({marks}) AND l.is_active = %s "
+            "ORDER BY p.sku, l.kind, l.name LIMIT %s OFFSET %s"
+        )
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        params = [Reservation.Status.ACTIVE, now, *self.skus, *self.skus, True, stop - start, start]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [
+                {"sku": sku, "location_code": code, "on_hand": on_hand, "live_reserved": reserved}
+                for sku, code, on_hand, reserved in cursor.fetchall()
+            ]
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
+
 def stock_rows(*, skus, location: Location | None = None):
     """Rows ``{sku, location_code, on_hand, live_reserved}`` of these SKUs (available is
     on hand - live reserved).
 
     At ``location``: a list, one row per known SKU (zeros where the location never held
-    it), in one query. Everywhere: a lazy queryset of dicts, one per level, for the
-    database to paginate.
+    it), in one query. Everywhere: one row per level, sliced (paginated) by the database.
     """
     skus = sorted(set(skus))
     if location is None:
-        return (
-            StockLevel.objects.filter(product__sku__in=skus, location__is_active=True)
-            .with_available()
-            .annotate(sku=F("product__sku"), location_code=F("location__code"))
-            .order_by("product__sku", "location__kind", "location__name")
-            # not "available": it would repeat the reservations subquery; callers subtract
-            .values("sku", "location_code", "on_hand", "live_reserved")
-        )
+        return _LevelRows(skus)
     if not skus:
         return []
     now = connection.ops.adapt_datetimefield_value(timezone.now())

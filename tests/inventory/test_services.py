@@ -248,6 +248,17 @@ def test_hand_written_availability_reads_agree_with_the_orm(product, store, othe
         for row in stock_for_product(product=product)
     }
     assert by_hand == {key: value for key, value in orm.items() if key[0] == product.sku}
+    everywhere = stock_rows(skus=[product.sku, "OTHER", "NOPE"])
+    assert everywhere.count() == 6
+    assert {
+        (row["sku"], row["location_code"]): (
+            row["on_hand"],
+            row["live_reserved"],
+            row["on_hand"] - row["live_reserved"],
+        )
+        for row in everywhere
+    } == orm
+    assert [row["sku"] for row in everywhere[4:10]] == ["OTHER", "OTHER"]
     for location in (store, other_store, warehouse):
         rows = stock_rows(skus=[product.sku, "OTHER", "NOPE"], location=location)
         assert {
