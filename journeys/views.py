@@ -60,7 +60,7 @@ def _figures(period, store) -> dict:
         "summary": summary,
         "facts": analytics.purchase_facts(period, store),
         "order_facts": analytics.order_facts(period, store),
-        "redemptions": analytics.code_redemptions(period, store),
+        "redemptions": _labelled(analytics.code_redemptions(period, store), labels),
         "purchases": purchases,
         "conversion_rows": conversion,
         "matrix_channels": [(channel, labels[channel]) for channel in channels],
@@ -81,6 +81,11 @@ def _figures(period, store) -> dict:
             "values": list(purchases.values()),
         },
     }
+
+
+def _labelled(redemptions: dict, labels: dict) -> dict:
+    by_channel = {labels.get(channel, channel): count for channel, count in redemptions["by_channel"].items()}
+    return {**redemptions, "by_channel": by_channel}
 
 
 @login_required

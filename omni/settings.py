@@ -171,6 +171,7 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "media"
 WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG  # edited static files show up without a restart
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {

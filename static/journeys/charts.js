@@ -16,6 +16,7 @@
         data: { labels: data.labels, datasets: [{ label: data.label, data: data.values }] },
         options: {
           animation: false,
+          maintainAspectRatio: false,
           plugins: { legend: { display: !isBar, position: "right" } },
           scales: isBar ? { y: { beginAtZero: true, ticks: { callback: function (v) { return v + " %"; } } } } : {},
         },
