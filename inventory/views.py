@@ -147,7 +147,6 @@ def stock_lookup(request):
 def _product_context(request, product: Product, actor: Actor, **extra) -> dict:
     rows = selectors.stock_for_product(product=product, actor=actor)
     history = Paginator(selectors.movement_list(product=product), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    all_locations = [row for row in rows]  # noqa: C416 - rows are already ordered, own first
     movable = _movable_locations(actor) if can_move_stock(actor) else []
     return {
         "product": product,
@@ -157,7 +156,7 @@ def _product_context(request, product: Product, actor: Actor, **extra) -> dict:
         "reservations": list(selectors.reservation_list(product=product)[:50]),
         "movement_form": extra.pop("movement_form", None) or MovementForm(locations=movable),
         "transfer_form": extra.pop("transfer_form", None)
-        or TransferForm(locations=movable, all_locations=_locations_of(all_locations)),
+        or TransferForm(locations=movable, all_locations=_locations_of(rows)),
         "threshold_form": extra.pop("threshold_form", None) or ThresholdForm(locations=movable),
         "can_move": bool(movable),
         "price_rows": [(price.get_channel_display(), price.price) for price in product.channel_prices.all()],
