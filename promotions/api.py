@@ -45,6 +45,16 @@ class ChannelField(serializers.CharField):
         return value
 
 
+class SegmentSlugField(serializers.SlugRelatedField):
+    """A segment by slug; a value that cannot be a slug is refused before the query
+    (PostgreSQL rejects NUL bytes in a lookup with an error, not an empty result)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data or len(data) > 60:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:60])
+        return super().to_internal_value(data)
+
+
 # --- the priced structure (carts, quotes and orders share it) ------------------------------
 class PricedLineOutput(serializers.Serializer):
     sku = serializers.CharField()
@@ -157,9 +167,7 @@ class PromotionSerializer(serializers.ModelSerializer):
     channels = serializers.ListField(child=ChannelField(), required=False)
     skus = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=1000)
     categories = serializers.ListField(child=serializers.SlugField(max_length=40), required=False, max_length=200)
-    segments = serializers.SlugRelatedField(
-        slug_field="slug", many=True, queryset=Segment.objects.all(), required=False
-    )
+    segments = SegmentSlugField(slug_field="slug", many=True, queryset=Segment.objects.all(), required=False)
     code = serializers.CharField(max_length=MAX_CODE_LENGTH, required=False, allow_null=True, allow_blank=True)
     usage_limit = serializers.IntegerField(min_value=1, max_value=2_000_000_000, required=False, allow_null=True)
     per_customer_limit = serializers.IntegerField(

@@ -22,7 +22,7 @@ MAX_CODE_LENGTH = 40
 
 def normalise_code(code: str) -> str:
     """Upper-case, without spaces: what a shopper types is what we stored."""
-    return re.sub(r"\s+", "", str(code or "")).upper()[: MAX_CODE_LENGTH + 1]
+    return re.sub(r"[\s\x00]+", "", str(code or "")).upper()[: MAX_CODE_LENGTH + 1]
 
 
 def normalise_prefix(prefix: str) -> str:

@@ -17,7 +17,8 @@ from .models import DiscountCode, Promotion
 
 
 def search_promotions(query: str, actor: Actor, limit: int) -> list[SearchHit]:
-    if not marketing_or_admin(actor):
+    query = query.replace("\x00", "")
+    if not marketing_or_admin(actor) or not query:
         return []
     promotions = Promotion.objects.filter(Q(name__icontains=query) | Q(code=normalise_code(query)))
     return [

@@ -27,7 +27,8 @@ from .models import Campaign, CampaignRecipient, DiscountCode, Promotion, Redemp
 def promotion_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Promotion]:
     if not marketing_or_admin(actor):
         return Promotion.objects.none()
-    filters = filters or {}
+    # PostgreSQL refuses NUL bytes in a query with an error; nobody types them.
+    filters = {name: str(value).replace("\x00", "")[:100] for name, value in (filters or {}).items() if value}
     now = timezone.now()
     queryset = Promotion.objects.prefetch_related(Prefetch("segments", queryset=Segment.objects.order_by("slug")))
     status = filters.get("status")
