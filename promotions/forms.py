@@ -33,7 +33,7 @@ class ListField(forms.CharField):
     """Comma- or line-separated values."""
 
     def to_python(self, value):
-        value = super().to_python(value) or ""
+        value = (super().to_python(value) or "").replace("\x00", "")
         return sorted({item.strip() for item in value.replace("\n", ",").split(",") if item.strip()})
 
     def prepare_value(self, value):

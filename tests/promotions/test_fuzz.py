@@ -56,3 +56,13 @@ def test_query_strings(api_as, marketing_client, catalogue):
 @pytest.fixture
 def marketing_client(staff_client):
     return staff_client("marketing")
+
+
+def test_marketing_forms(marketing_client, catalogue):
+    for field in ("skus", "categories", "name", "code", "value", "segments", "channels", "starts_at"):
+        body = {"name": "x", "kind": "percent", "value": "10", "priority": "0", field: "a\x00b"}
+        assert marketing_client.post("/promotions/new/", body).status_code < 500, field
+        assert marketing_client.post("/promotions/preview/", body).status_code < 500, field
+    for body in ({"promotion": "a\x00", "segment": "x"}, {"sms_text": "\x00{code}"}):
+        assert marketing_client.post("/promotions/campaigns/new/", {"name": "n", **body}).status_code < 500
+    assert marketing_client.get("/promotions/campaigns/new/", {"promotion": "zz\x00"}).status_code == 200
