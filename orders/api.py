@@ -34,7 +34,10 @@ def sells(actor: Actor) -> bool:
 # --- input ------------------------------------------------------------------------------------
 @extend_schema_field(OpenApiTypes.UUID)
 class CustomerField(serializers.Field):
-    default_error_messages = {"unknown": _("No customer has the id %(value)s.")}
+    default_error_messages = {
+        "unknown": _("No customer has the id %(value)s."),
+        "erased": _("This customer's data was erased."),
+    }
 
     def to_internal_value(self, data):
         if data in (None, ""):
@@ -48,6 +51,8 @@ class CustomerField(serializers.Field):
         # A merged duplicate stands for its target.
         while customer.merged_into_id:
             customer = Customer.objects.get(pk=customer.merged_into_id)
+        if customer.is_erased:
+            raise serializers.ValidationError(self.error_messages["erased"])
         return customer
 
     def to_representation(self, value):

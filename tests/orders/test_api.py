@@ -298,3 +298,14 @@ def test_ready_notifies_by_email_without_sms_consent(web, pos, catalogue, store,
 def test_anonymous_order_sends_nothing(web, pos, catalogue, store):
     number = web.post("/api/v1/orders/", pickup_body(store)).json()["number"]
     assert pos.post(f"/api/v1/orders/{number}/ready/").json()["notifications"] == []
+
+
+def test_merged_customer_ids_stand_for_the_target_and_erased_ones_are_refused(web, catalogue, store, customer):
+    from tests.factories.customers import CustomerFactory
+
+    duplicate = CustomerFactory(merged_into=customer)
+    created = web.post("/api/v1/orders/", pickup_body(store, duplicate))
+    assert created.status_code == 201 and created.json()["customer"] == str(customer.pk)
+    erased = CustomerFactory(is_erased=True)
+    refused = web.post("/api/v1/orders/", pickup_body(store, erased))
+    assert refused.status_code == 400 and "customer" in refused.json()
