@@ -35,3 +35,8 @@ class InvalidPromotion(DomainError):
     code = "invalid"
     status = status.HTTP_400_BAD_REQUEST
     default_detail = _("This promotion is not valid.")
+
+
+class PromotionNotRunning(DomainError):
+    code = "promotion_not_running"
+    default_detail = _("This promotion has ended or is inactive.")

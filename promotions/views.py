@@ -44,6 +44,7 @@ from .services import (
     promotion_create,
     promotion_update,
 )
+from .services.campaigns import campaign_audience
 
 PAGE_SIZE = 25
 EXAMPLE_LINES = 3
@@ -301,7 +302,7 @@ def campaign_detail_page(request, campaign_id):
         "campaign": campaign,
         "report": campaign_report(campaign),
         "previews": campaign_preview(campaign=campaign),
-        "audience": campaign.segment.memberships.count(),
+        "audience": campaign_audience(campaign).count(),
         "recent": campaign.recipients.select_related("customer", "code").order_by("-at", "-pk")[:20],
     }
     return render(request, "promotions/campaign_detail.html", context)

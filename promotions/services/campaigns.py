@@ -18,7 +18,7 @@ from omni.actor import Actor
 from omni.notifications import message_queue
 
 from ..codes import normalise_prefix, random_code
-from ..errors import CampaignAlreadySent, InvalidPromotion
+from ..errors import CampaignAlreadySent, InvalidPromotion, PromotionNotRunning
 from ..models import Campaign, CampaignRecipient, DiscountCode, Promotion
 from ..signals import campaign_message_sent
 
@@ -109,9 +109,14 @@ def campaign_send(*, campaign: Campaign, actor: Actor) -> Campaign:
     """Start (or resume) the send; the task does the work after commit."""
     from ..tasks import campaign_deliver_task
 
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update().select_related("promotion").get(pk=campaign.pk)
     if campaign.status == Campaign.Status.SENDING:
         raise CampaignAlreadySent(_("This campaign is being sent right now."))
+    if campaign.promotion.status in (Promotion.Status.ENDED, Promotion.Status.INACTIVE):
+        raise PromotionNotRunning(
+            _("The promotion %(name)s has ended or is inactive: its codes would be refused.")
+            % {"name": campaign.promotion.name}
+        )
     campaign.status = Campaign.Status.SENDING
     campaign.audience = campaign_audience(campaign).count()
     campaign.started_at = campaign.started_at or timezone.now()

@@ -99,3 +99,21 @@ def test_campaign_needs_a_message_with_a_code(audience):
         campaign_create(name="x", promotion=PromotionFactory(), segment=segment, actor=Actor.system(),
                         sms_text="No code here")
     assert not Campaign.objects.exists()
+
+
+def test_no_campaign_for_an_ended_promotion(audience):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from promotions.errors import PromotionNotRunning
+
+    segment, _ = audience
+    campaign = make_campaign(segment)
+    now = timezone.now()
+    campaign.promotion.starts_at, campaign.promotion.ends_at = now - timedelta(days=9), now - timedelta(days=1)
+    campaign.promotion.save()
+    with pytest.raises(PromotionNotRunning):
+        campaign_send(campaign=campaign, actor=Actor.system())
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DRAFT and not DiscountCode.objects.exists()
