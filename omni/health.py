@@ -40,7 +40,7 @@ def _broker() -> None:
         return  # tasks run inline: nothing to reach
     from .celery import app
 
-    with app.connection_for_write() as broker:
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as broker:
         broker.ensure_connection(max_retries=1, timeout=2)
 
 
