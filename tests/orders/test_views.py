@@ -123,3 +123,19 @@ def test_endless_aisle_shows_where_the_item_is(staff_client, catalogue, store):
     fragment = client.get("/orders/new/availability/", {"sku": "JKT-1"}, headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and b"Veste coupe-vent" in fragment.content and b"20" in fragment.content
     assert client.get("/orders/new/availability/", {"sku": "NOPE"}).content.strip() == b""
+
+
+def test_order_list_page_costs_constant_queries(staff_client, catalogue, store):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = staff_client("store_staff", locations=[store])
+    place_pickup(location=store, lines={"CAP-1": 1})
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/orders/").status_code == 200
+    for _ in range(6):
+        order = place_pickup(location=store, lines={"TEE-1": 1})
+        services.order_mark_ready(order=order, actor=pos_actor(store))
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/orders/").status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
