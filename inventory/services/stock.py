@@ -18,6 +18,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -236,40 +237,10 @@ def stock_move(
     return _live(level)
 
 
-def stock_receive(*, sku: str, location: Location, quantity: int, actor: Actor, reason: str = "", reference: str = ""):
-    return stock_move(
-        sku=sku,
-        location=location,
-        kind=MovementKind.RECEIPT,
-        quantity=quantity,
-        actor=actor,
-        reason=reason,
-        reference=reference,
-    )
-
-
-def stock_adjust(*, sku: str, location: Location, quantity: int, actor: Actor, reason: str = "", reference: str = ""):
-    return stock_move(
-        sku=sku,
-        location=location,
-        kind=MovementKind.ADJUSTMENT,
-        quantity=quantity,
-        actor=actor,
-        reason=reason,
-        reference=reference,
-    )
-
-
-def stock_count(*, sku: str, location: Location, quantity: int, actor: Actor, reason: str = "", reference: str = ""):
-    return stock_move(
-        sku=sku,
-        location=location,
-        kind=MovementKind.COUNT,
-        quantity=quantity,
-        actor=actor,
-        reason=reason,
-        reference=reference,
-    )
+# Shortcuts for the movement kinds of the contract, same keywords as ``stock_move``.
+stock_receive = partial(stock_move, kind=MovementKind.RECEIPT)
+stock_adjust = partial(stock_move, kind=MovementKind.ADJUSTMENT)
+stock_count = partial(stock_move, kind=MovementKind.COUNT)
 
 
 @transaction.atomic
