@@ -131,3 +131,29 @@ def test_one_cart_checked_out_twice_at_once_makes_one_order():
     assert set(outcomes) - {"created"} <= {"409 cart_not_open"}, outcomes
     assert Order.objects.count() == 1
     assert ledger_mismatches() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_returns_never_exceed_what_was_bought():
+    from orders.models import OrderLine, Return
+    from tests.factories.orders import sell_in_store
+
+    store = LocationFactory(code="ret-store", click_and_collect=True)
+    other = LocationFactory(code="ret-other", click_and_collect=True)
+    stock(ProductFactory(sku="RET-CAP", price=Decimal("19.90")), store, 10)
+    order = sell_in_store(location=store, lines={"RET-CAP": 3})
+    tokens = [make_api_client("pos", location=place)[1] for place in (store, other)]
+    body = {"lines": [{"sku": "RET-CAP", "quantity": 1}]}
+
+    def give_back(n):
+        place = (store, other)[n % 2]
+        response = ApiTestClient(tokens[n % 2]).post(f"/api/v1/orders/{order.number}/returns/",
+                                                     {**body, "location": place.code})
+        return outcome_of(response)
+
+    outcomes = run_threads(8, give_back)
+    assert outcomes.count("created") == 3, outcomes
+    assert set(outcomes) == {"created", "409 return_exceeds_order"}, outcomes
+    assert OrderLine.objects.get(order=order).returned_quantity == 3
+    assert sum(r.refund_amount for r in Return.objects.all()) == Decimal("59.70")
+    assert ledger_mismatches() == []
