@@ -29,8 +29,12 @@ def _with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
     )
 
 
-def order_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Order]:
-    return _with_details(_scoped(actor=actor, filters=filters)).order_by("-created_at", "-pk")
+def order_list(*, actor: Actor, filters: dict | None = None, details: bool = True) -> QuerySet[Order]:
+    """``details``: lines, history and returns prefetched (the API); without, what a table
+    row shows (the pages)."""
+    queryset = _scoped(actor=actor, filters=filters)
+    queryset = _with_details(queryset) if details else queryset.select_related("customer", "pickup_location")
+    return queryset.order_by("-created_at", "-pk")
 
 
 def _scoped(*, actor: Actor, filters: dict | None = None) -> QuerySet[Order]:

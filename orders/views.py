@@ -105,7 +105,7 @@ def order_list(request):
     actor = _actor(request)
     filters = {key: request.GET.get(key, "").strip() for key in ("status", "channel", "fulfilment", "pickup_location")}
     query = request.GET.get("q", "").strip().upper()
-    queryset = selectors.order_list(actor=actor, filters={k: v for k, v in filters.items() if v})
+    queryset = selectors.order_list(actor=actor, filters={k: v for k, v in filters.items() if v}, details=False)
     if query:
         queryset = queryset.filter(number__icontains=query)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
