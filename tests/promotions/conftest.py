@@ -22,3 +22,7 @@ def catalogue(db):
 @pytest.fixture
 def system():
     return Actor.system()
+
+
+# Browser tests of the marketing pages reuse the e2e fixtures (Debian's Chromium).
+from tests.e2e.conftest import browser_type_launch_args, logged_in_page  # noqa: E402, F401
