@@ -9,6 +9,8 @@ customer a second code; a later send reaches only members who joined the segment
 
 from __future__ import annotations
 
+import logging
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from ..errors import CampaignAlreadySent, InvalidPromotion, PromotionNotRunning
 from ..models import Campaign, CampaignRecipient, DiscountCode, Promotion
 from ..signals import campaign_message_sent
 
+logger = logging.getLogger(__name__)
 PLACEHOLDERS = ("{first_name}", "{code}", "{store}")
 SAMPLE_CODE = "7QX4H2KM9P"  # behind the campaign's prefix in previews
 BATCH_SIZE = 200
@@ -128,8 +131,16 @@ def campaign_send(*, campaign: Campaign, actor: Actor) -> Campaign:
         requires_code=True, updated_by=actor.label
     )
     campaign_id = campaign.pk
-    transaction.on_commit(lambda: campaign_deliver_task.delay(campaign_id))
+    transaction.on_commit(lambda: _dispatch(campaign_deliver_task, campaign_id))
     return campaign
+
+
+def _dispatch(task, campaign_id) -> None:
+    """Hand the send to a worker; a broker outage leaves it to the ``resume_campaigns`` sweep."""
+    try:
+        task.delay(campaign_id)
+    except Exception:  # noqa: BLE001 - the campaign row (status sending) is the guarantee
+        logger.warning("broker unavailable, campaign %s left for the sweep", campaign_id, exc_info=True)
 
 
 def _media(campaign: Campaign, customer: Customer) -> tuple[list[str], str | None]:

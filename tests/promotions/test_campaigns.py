@@ -117,3 +117,22 @@ def test_no_campaign_for_an_ended_promotion(audience):
         campaign_send(campaign=campaign, actor=Actor.system())
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.DRAFT and not DiscountCode.objects.exists()
+
+
+def test_broker_outage_leaves_the_send_to_the_sweep(audience, monkeypatch, django_capture_on_commit_callbacks):
+    from promotions import tasks
+
+    segment, _ = audience
+    campaign = make_campaign(segment)
+
+    def broker_down(*args, **kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(tasks.campaign_deliver_task, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_send(campaign=campaign, actor=Actor.system())
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SENDING and not CampaignRecipient.objects.exists()
+    tasks.resume_campaigns()
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SENT and CampaignRecipient.objects.count() == 4
