@@ -1,4 +1,8 @@
 FR = {
+    "Message": "Message",
+    "My locations": "Mes sites",
+    "Running promotions": "Promotions en cours",
+    "all channels": "tous les canaux",
     "Contact": "Contact",
     "Consent": "Consentement",
     "Consents saved.": "Consentements enregistrés.",

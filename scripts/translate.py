@@ -40,8 +40,8 @@ def main() -> int:
                 entry.msgstr = translated
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-        elif not (entry.msgstr or any(entry.msgstr_plural.values())):
-            missing.append(entry.msgid)
+        elif "fuzzy" in entry.flags or not (entry.msgstr or any(entry.msgstr_plural.values())):
+            missing.append(entry.msgid)  # a fuzzy guess from a similar string is no translation
     catalogue.save(str(PO))
     catalogue.save_as_mofile(str(PO.with_suffix(".mo")))
     for msgid in missing:
