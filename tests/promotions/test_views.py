@@ -196,3 +196,20 @@ def test_dashboard_panel_for_marketing(marketing, staff_client, store):
     assert "Caps everywhere" in body and "Welcome back" in body
     clerk = staff_client("store_staff", locations=[store])
     assert "Caps everywhere" not in clerk.get(reverse("dashboard")).content.decode()
+
+
+def test_detail_pages_cost_a_constant_number_of_queries(marketing, catalogue, django_assert_max_num_queries):
+    segment = SegmentFactory()
+    customers = [CustomerFactory(sms_consent=True) for _ in range(15)]
+    add_members(segment, *customers)
+    promotion = PromotionFactory(segments=[segment])
+    for n in range(15):
+        DiscountCodeFactory(promotion=promotion, code=f"Q-{n:04d}")
+        Redemption.objects.create(promotion=promotion, order_reference=f"Q{n}", channel="web", amount="1.00")
+    campaign = CampaignFactory(promotion=promotion, segment=segment)
+    with django_assert_max_num_queries(14):
+        assert marketing.get(reverse("promotions:detail", args=[promotion.pk])).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert marketing.get(reverse("promotions:campaign-detail", args=[campaign.pk])).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert marketing.get(reverse("promotions:campaign-list")).status_code == 200
