@@ -8,7 +8,6 @@ store or touched it through a store-channel touchpoint there.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -75,30 +74,19 @@ def channel_switches(period: Period, location: Location | None = None) -> list[d
 
 def typology(period: Period, location: Location | None = None) -> dict[str, int]:
     """mono: one channel; multi: several, no journey crosses; cross: a journey spans two;
-    omni: a journey spans three or more."""
-    spans = dict(
-        _journeys(period, location)
-        .values("customer_id")
-        .annotate(span=Max("channel_count"))
-        .values_list("customer_id", "span")
-    )
-    channels_used = dict(
+    omni: a journey spans three or more. Classified in the database, one grouped query."""
+    per_customer = (
         _channel_rows(period, location)
         .values("customer_id")
-        .annotate(used=Count("channel", distinct=True))
-        .values_list("customer_id", "used")
+        .annotate(span=Max("journey__channel_count"), used=Count("channel", distinct=True))
     )
-    counts = Counter({"mono": 0, "multi": 0, "cross": 0, "omni": 0})
-    for customer_id, span in spans.items():
-        if span >= 3:
-            counts["omni"] += 1
-        elif span == 2:
-            counts["cross"] += 1
-        elif channels_used.get(customer_id, 1) >= 2:
-            counts["multi"] += 1
-        else:
-            counts["mono"] += 1
-    return dict(counts)
+    counts = per_customer.aggregate(
+        omni=Count("customer_id", filter=Q(span__gte=3)),
+        cross=Count("customer_id", filter=Q(span=2)),
+        multi=Count("customer_id", filter=Q(span__lt=2, used__gte=2)),
+        mono=Count("customer_id", filter=Q(span__lt=2, used__lt=2)),
+    )
+    return {key: counts[key] or 0 for key in ("mono", "multi", "cross", "omni")}
 
 
 def purchase_facts(period: Period, location: Location | None = None) -> dict:
