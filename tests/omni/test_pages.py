@@ -54,3 +54,8 @@ def test_password_guessing_is_locked_out_after_five_failures(staff_client, setti
         client.post("/login/", {"username": user.username, "password": "wrong"})
     locked = client.post("/login/", {"username": user.username, "password": "pw-for-tests"})
     assert locked.status_code == 429
+
+
+@pytest.mark.parametrize("url", ["/search/?q=abc%00def", "/inventory/?q=%00", "/api/v1/locations/?city=%00"])
+def test_nul_characters_are_a_400_not_a_database_error(staff_client, url):
+    assert staff_client("admin").get(url).status_code == 400
