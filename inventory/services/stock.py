@@ -304,6 +304,23 @@ def stock_transfer(
 
 
 # --- reservations and sales: the orders capability calls these ------------------------------
+def _lock_available(*, lines: dict[str, int], location: Location, now) -> tuple[dict, dict, list[StockMovement]]:
+    """Lock the lines' levels at ``location`` and check that every line is available,
+    before any write: all or nothing. Expired holds found on the way are released."""
+    products = _products(lines)
+    levels = _lock_levels(
+        product_ids=[product.pk for product in products.values()], location_ids=[location.pk], create=False
+    )
+    movements: list[StockMovement] = []
+    _release_expired(levels, now=now, movements=movements)
+    for sku in sorted(lines):
+        level = levels.get((products[sku].pk, location.pk))
+        available = level.on_hand - level.reserved if level else 0
+        if available < lines[sku]:
+            raise _insufficient(sku, available, location)
+    return products, levels, movements
+
+
 @transaction.atomic
 def stock_reserve(
     *,
@@ -316,18 +333,8 @@ def stock_reserve(
     """Reserve every line at ``location`` or nothing (409 ``insufficient_stock`` naming the
     first SKU short, in SKU order, with what is available of it)."""
     lines = _clean_lines(lines)
-    products = _products(lines)
     now = timezone.now()
-    levels = _lock_levels(
-        product_ids=[product.pk for product in products.values()], location_ids=[location.pk], create=False
-    )
-    movements: list[StockMovement] = []
-    _release_expired(levels, now=now, movements=movements)
-    for sku in sorted(lines):
-        level = levels.get((products[sku].pk, location.pk))
-        available = level.on_hand - level.reserved if level else 0
-        if available < lines[sku]:
-            raise _insufficient(sku, available, location)
+    products, levels, movements = _lock_available(lines=lines, location=location, now=now)
     reservations = []
     for sku in sorted(lines):
         product, quantity = products[sku], lines[sku]
@@ -422,18 +429,8 @@ def stock_consume(*, reference: str, actor: Actor) -> list[Reservation]:
 def stock_sell(*, location: Location, lines: dict[str, int], reference: str, actor: Actor) -> list[StockMovement]:
     """A direct sale (POS): every line leaves stock at once, or none does."""
     lines = _clean_lines(lines)
-    products = _products(lines)
     now = timezone.now()
-    levels = _lock_levels(
-        product_ids=[product.pk for product in products.values()], location_ids=[location.pk], create=False
-    )
-    movements: list[StockMovement] = []
-    _release_expired(levels, now=now, movements=movements)
-    for sku in sorted(lines):
-        level = levels.get((products[sku].pk, location.pk))
-        available = level.on_hand - level.reserved if level else 0
-        if available < lines[sku]:
-            raise _insufficient(sku, available, location)
+    products, levels, movements = _lock_available(lines=lines, location=location, now=now)
     sales = []
     for sku in sorted(lines):
         level = levels[(products[sku].pk, location.pk)]
