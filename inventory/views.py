@@ -192,103 +192,81 @@ def _panel(request, product, actor, *, status=200, **extra):
     return render(request, "inventory/product.html", context, status=status)
 
 
-@login_required
-@require_POST
-def movement_create(request, sku):
+def _product_form(request, sku, *, form_name: str, make_form, act):
+    """The product page's forms share one flow: validate, call the service, and answer
+    the product panel with the outcome in place (a redirect without htmx).
+    ``make_form(actor)`` binds the form; ``act(product, data, actor)`` returns the message."""
     actor = _staff(request)
     if actor is None:
         return HttpResponseForbidden()
     product = _get_product(sku)
-    movable = _movable_locations(actor)
-    form = MovementForm(request.POST, locations=movable)
+    form = make_form(actor)
     if not form.is_valid():
-        return _panel(request, product, actor, status=400, movement_form=form, error=_("Check the form."))
+        return _panel(request, product, actor, status=400, error=_("Check the form."), **{form_name: form})
     try:
-        level = services.stock_move(
-            sku=product.sku,
-            location=form.cleaned_data["location"],
-            kind=form.cleaned_data["kind"],
-            quantity=form.cleaned_data["quantity"],
-            reason=form.cleaned_data["reason"],
-            actor=actor,
-        )
+        message = act(product, form.cleaned_data, actor)
     except DomainError as exc:
-        return _panel(request, product, actor, status=exc.status, movement_form=form, error=exc.detail)
-    message = _("%(location)s now holds %(on_hand)s on hand, %(available)s available.") % {
-        "location": level.location.name,
-        "on_hand": level.on_hand,
-        "available": level.available,
-    }
+        return _panel(request, product, actor, status=exc.status, error=exc.detail, **{form_name: form})
     if not request.htmx:
         return redirect("inventory:product", sku=product.sku)
     return _panel(request, product, actor, success=message)
+
+
+@login_required
+@require_POST
+def movement_create(request, sku):
+    def act(product, data, actor):
+        level = services.stock_move(
+            sku=product.sku, location=data["location"], kind=data["kind"], quantity=data["quantity"],
+            reason=data["reason"], actor=actor,
+        )
+        return _("%(location)s now holds %(on_hand)s on hand, %(available)s available.") % {
+            "location": level.location.name, "on_hand": level.on_hand, "available": level.available,
+        }
+
+    return _product_form(
+        request, sku, form_name="movement_form", act=act,
+        make_form=lambda actor: MovementForm(request.POST, locations=_movable_locations(actor)),
+    )
 
 
 @login_required
 @require_POST
 def transfer_create(request, sku):
-    actor = _staff(request)
-    if actor is None:
-        return HttpResponseForbidden()
-    product = _get_product(sku)
-    movable = _movable_locations(actor)
-    all_locations = list(Location.objects.filter(is_active=True).order_by("kind", "name"))
-    form = TransferForm(request.POST, locations=movable, all_locations=all_locations)
-    if not form.is_valid():
-        return _panel(request, product, actor, status=400, transfer_form=form, error=_("Check the form."))
-    try:
+    def make_form(actor):
+        all_locations = list(Location.objects.filter(is_active=True).order_by("kind", "name"))
+        return TransferForm(request.POST, locations=_movable_locations(actor), all_locations=all_locations)
+
+    def act(product, data, actor):
         source, target = services.stock_transfer(
-            sku=product.sku,
-            from_location=form.cleaned_data["from_location"],
-            to_location=form.cleaned_data["to_location"],
-            quantity=form.cleaned_data["quantity"],
-            reason=form.cleaned_data["reason"],
-            actor=actor,
+            sku=product.sku, from_location=data["from_location"], to_location=data["to_location"],
+            quantity=data["quantity"], reason=data["reason"], actor=actor,
         )
-    except DomainError as exc:
-        return _panel(request, product, actor, status=exc.status, transfer_form=form, error=exc.detail)
-    message = _("%(quantity)s moved from %(source)s to %(target)s (%(reference)s).") % {
-        "quantity": form.cleaned_data["quantity"],
-        "source": source.location.name,
-        "target": target.location.name,
-        "reference": source.last_reference,
-    }
-    if not request.htmx:
-        return redirect("inventory:product", sku=product.sku)
-    return _panel(request, product, actor, success=message)
+        return _("%(quantity)s moved from %(source)s to %(target)s (%(reference)s).") % {
+            "quantity": data["quantity"], "source": source.location.name, "target": target.location.name,
+            "reference": source.last_reference,
+        }
+
+    return _product_form(request, sku, form_name="transfer_form", make_form=make_form, act=act)
 
 
 @login_required
 @require_POST
 def threshold_set(request, sku):
-    actor = _staff(request)
-    if actor is None:
-        return HttpResponseForbidden()
-    product = _get_product(sku)
-    form = ThresholdForm(request.POST, locations=_movable_locations(actor))
-    if not form.is_valid():
-        return _panel(request, product, actor, status=400, threshold_form=form, error=_("Check the form."))
-    try:
+    def act(product, data, actor):
         level = services.stock_threshold_set(
-            sku=product.sku,
-            location=form.cleaned_data["location"],
-            threshold=form.cleaned_data["threshold"],
-            actor=actor,
+            sku=product.sku, location=data["location"], threshold=data["threshold"], actor=actor
         )
-    except DomainError as exc:
-        return _panel(request, product, actor, status=exc.status, threshold_form=form, error=exc.detail)
-    if not request.htmx:
-        return redirect("inventory:product", sku=product.sku)
-    if level.low_stock_threshold is None:
-        message = _("%(location)s now alerts at the product's threshold.") % {
-            "location": form.cleaned_data["location"].name
+        if level.low_stock_threshold is None:
+            return _("%(location)s now alerts at the product's threshold.") % {"location": data["location"].name}
+        return _("%(location)s now alerts at %(threshold)s available or fewer.") % {
+            "location": data["location"].name, "threshold": level.low_stock_threshold,
         }
-    else:
-        message = _("%(location)s now alerts at %(threshold)s available or fewer.") % {
-            "location": form.cleaned_data["location"].name,
-            "threshold": level.low_stock_threshold,
-        }
-    return _panel(request, product, actor, success=message)
+
+    return _product_form(
+        request, sku, form_name="threshold_form", act=act,
+        make_form=lambda actor: ThresholdForm(request.POST, locations=_movable_locations(actor)),
+    )
 
 
 @login_required
