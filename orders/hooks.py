@@ -28,7 +28,9 @@ def search_orders(query: str, actor: Actor, limit: int) -> list[SearchHit]:
     query = query.strip().upper()
     if len(query) < 3:
         return []
-    orders = Order.objects.filter(number__icontains=query).select_related("customer").order_by("-created_at")[:limit]
+    # A partial number lists orders: only those the actor's order list shows (store staff
+    # see nothing of another store); the exact number still opens any order (returns).
+    orders = selectors.order_list(actor=actor, details=False).filter(number__icontains=query)[:limit]
     return [
         SearchHit(
             kind=_("Order"),

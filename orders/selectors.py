@@ -38,10 +38,17 @@ def order_list(*, actor: Actor, filters: dict | None = None, details: bool = Tru
 
 
 def _scoped(*, actor: Actor, filters: dict | None = None) -> QuerySet[Order]:
-    """Staff, the ERP and the call centre see every order; a POS sees its store's orders
-    and those it placed; the website and the app see their channel's orders."""
+    """Administrators, marketing, managers without a location, the ERP and the call
+    centre see every order; store staff and a POS see their locations' orders and those
+    they placed (nothing of another store); the website and the app see their channel's
+    orders."""
     queryset = Order.objects.all()
-    if not may_read_all_orders(actor):
+    if actor.is_store_staff and not actor.acts_everywhere:
+        queryset = queryset.filter(
+            Q(pickup_location_id__in=actor.location_ids) | Q(fulfilment_location_id__in=actor.location_ids)
+            | Q(created_by_user=actor.user)
+        )
+    elif not may_read_all_orders(actor):
         if actor.is_pos:
             location_id = actor.location.pk if actor.location else None
             queryset = queryset.filter(
@@ -64,9 +71,9 @@ def _scoped(*, actor: Actor, filters: dict | None = None) -> QuerySet[Order]:
 
 
 def order_get(*, actor: Actor, number: str) -> Order | None:
-    """One order by number. Any store terminal may open any order (returns are taken
-    anywhere); acting on it is checked by the services (403)."""
-    queryset = Order.objects.all() if actor.is_pos else _scoped(actor=actor)
+    """One order by number. Any store terminal or staff member may open any order
+    (returns are taken anywhere); acting on it is checked by the services (403)."""
+    queryset = Order.objects.all() if actor.is_pos or actor.user is not None else _scoped(actor=actor)
     return _with_details(queryset).filter(number=number.strip().upper()).first()
 
 
