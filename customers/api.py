@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,7 +39,7 @@ class CustomerOutput(serializers.ModelSerializer):
     consent_details = serializers.SerializerMethodField()
     channels = serializers.SerializerMethodField()
     segments = serializers.SerializerMethodField()
-    preferred_store = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    preferred_store = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Customer
@@ -267,8 +267,28 @@ class CustomerDetailApi(APIView):
         return Response(CustomerOutput(customer_get(actor=actor, customer_id=customer.pk)).data)
 
 
+TIMELINE_SCHEMA = {
+    "type": "array",
+    "description": "Newest first: every order, touchpoint and contact.",
+    "items": {
+        "type": "object",
+        "properties": {
+            "at": {"type": "string", "format": "date-time"},
+            "channel": {"type": "string", "nullable": True},
+            "kind": {"type": "string"},
+            "summary": {"type": "string"},
+        },
+        "required": ["at", "kind"],
+        "additionalProperties": True,
+    },
+}
+
+
 class CustomerTimelineApi(APIView):
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        parameters=[OpenApiParameter("limit", int, description="How many entries, newest first.")],
+        responses={200: TIMELINE_SCHEMA},
+    )
     def get(self, request, customer_id):
         customer = customer_get(actor=Actor.from_request(request), customer_id=customer_id)
         try:

@@ -75,3 +75,60 @@ class ApiRootApi(APIView):
         from .api_urls import root_links  # the URL list imports this module
 
         return Response({name: reverse(url_name, request=request) for name, url_name in root_links()})
+
+
+# --- OpenAPI: the error answers every operation can give ---------------------------------
+# The contract's errors are uniform across the API (see omni.errors.exception_handler), so
+# they are documented once here rather than on each view: a validation error is DRF's
+# field errors, everything else is ``{"code", "detail", ...}``.
+_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"code": {"type": "string"}, "detail": {"type": "string"}},
+    "required": ["detail"],
+    "additionalProperties": True,
+}
+_VALIDATION_ERROR_SCHEMA = {
+    "type": "object",
+    "description": "DRF's field errors: each field (or `non_field_errors`) with its messages.",
+    "additionalProperties": True,
+}
+_ERRORS = {
+    "400": ("Validation error", "ValidationError"),
+    "401": ("No or invalid credentials", "Error"),
+    "403": ("The caller may not do this (outside its scope)", "Error"),
+    "404": ("Unknown object in the URL, or a page past the end of a list", "Error"),
+    "409": ("A business rule refused the request", "Error"),
+    "422": ("The Idempotency-Key was already used with a different body", "Error"),
+    "429": ("Throttled; see Retry-After", "Error"),
+    "503": ("Temporarily unavailable (lost connection, lock timeout); see Retry-After", "Error"),
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: document the uniform error answers."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("Error", _ERROR_SCHEMA)
+    schemas.setdefault("ValidationError", _VALIDATION_ERROR_SCHEMA)
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            parameters = operation.get("parameters", [])
+            statuses = ["401", "403", "429", "503"]
+            if "requestBody" in operation or any(p.get("in") == "query" for p in parameters):
+                statuses.append("400")
+            if any(p.get("in") in ("path", "query") for p in parameters):
+                statuses.append("404")
+            if method != "get":
+                statuses += ["404", "409", "422"]
+            responses = operation.setdefault("responses", {})
+            for code in statuses:
+                description, component = _ERRORS[code]
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
+                    },
+                )
+    return result

@@ -202,6 +202,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The uniform error answers (400/401/403/404/409/422/429/503) on every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "omni.api.add_error_responses",
+    ],
 }
 
 # --- Celery ---------------------------------------------------------------------------

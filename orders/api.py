@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -227,6 +228,118 @@ def cart_data(cart: Cart) -> dict:
     }
 
 
+# --- OpenAPI: what cart_data, order_data and return_data answer (documentation only) -------------
+def _money(**kwargs):
+    return serializers.DecimalField(max_digits=20, decimal_places=2, **kwargs)
+
+
+class CartLineSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = _money()
+    discount = _money()
+    total = _money()
+
+
+class CartDiscountSerializer(serializers.Serializer):
+    promotion = serializers.UUIDField()
+    name = serializers.CharField()
+    amount = _money()
+
+
+class CartSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    channel = serializers.CharField()
+    status = serializers.CharField(help_text="open, converted or abandoned")
+    customer = serializers.UUIDField(allow_null=True)
+    lines = CartLineSerializer(many=True)
+    codes = serializers.ListField(child=serializers.CharField())
+    code_errors = serializers.ListField(child=serializers.JSONField())
+    subtotal = _money()
+    discount_total = _money()
+    total = _money()
+    currency = serializers.CharField()
+    discounts = CartDiscountSerializer(many=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class PaginatedCartSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = CartSerializer(many=True)
+
+
+class OrderLineSerializer(CartLineSerializer):
+    returned_quantity = serializers.IntegerField()
+
+
+class ReturnLineSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    quantity = serializers.IntegerField()
+    refund_amount = _money()
+
+
+class ReturnSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    order = serializers.CharField()
+    location = serializers.CharField()
+    refund_amount = _money()
+    currency = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    lines = ReturnLineSerializer(many=True)
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    at = serializers.DateTimeField()
+    channel = serializers.CharField(allow_null=True)
+    actor = serializers.CharField()
+
+
+class NotificationSerializer(serializers.Serializer):
+    channel = serializers.CharField(help_text="sms or email")
+    kind = serializers.CharField()
+    at = serializers.DateTimeField()
+    status = serializers.CharField()
+
+
+class OrderSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    channel = serializers.CharField()
+    status = serializers.CharField()
+    fulfilment = serializers.CharField()
+    customer = serializers.UUIDField(allow_null=True)
+    pickup_location = serializers.CharField(allow_null=True)
+    fulfilment_location = serializers.CharField(allow_null=True)
+    pickup_code = serializers.CharField(required=False, help_text="To the creating client only.")
+    lines = OrderLineSerializer(many=True)
+    codes = serializers.ListField(child=serializers.CharField())
+    discounts = serializers.ListField(child=serializers.JSONField())
+    subtotal = _money()
+    discount_total = _money()
+    total = _money()
+    currency = serializers.CharField()
+    payment = serializers.CharField()
+    shipping_address = serializers.JSONField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    ready_at = serializers.DateTimeField(allow_null=True)
+    hold_until = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    history = StatusChangeSerializer(many=True)
+    notifications = NotificationSerializer(many=True)
+    returns = ReturnSerializer(many=True)
+
+
+class PaginatedOrderSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = OrderSerializer(many=True)
+
+
 def _order_response(order: Order, *, status_code=200, pickup_code=None, fresh=False) -> Response:
     """``fresh``: a just-placed order, answered from memory (it has no message yet)."""
     if fresh:
@@ -251,7 +364,15 @@ class CartCreateInput(serializers.Serializer):
 class CartListCreateApi(APIView):
     actor_rules = {"POST": sells}
 
-    @extend_schema(operation_id="carts_list", responses={200: dict})
+    @extend_schema(
+        operation_id="carts_list",
+        parameters=[
+            OpenApiParameter("customer", str, description="A customer id (UUID)."),
+            OpenApiParameter("status", str, enum=Cart.Status.values),
+            OpenApiParameter("page", int), OpenApiParameter("page_size", int),
+        ],
+        responses={200: PaginatedCartSerializer},
+    )
     def get(self, request):
         customer = request.query_params.get("customer")
         state = request.query_params.get("status")
@@ -270,7 +391,7 @@ class CartListCreateApi(APIView):
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response([cart_data(cart) for cart in page])
 
-    @extend_schema(request=CartCreateInput, responses={201: dict})
+    @extend_schema(request=CartCreateInput, responses={201: CartSerializer})
     def post(self, request):
         return run_idempotent(self, request, lambda: self._create(request))
 
@@ -291,11 +412,11 @@ def _cart(request, cart_id) -> Cart:
 class CartDetailApi(APIView):
     actor_rules = {"PATCH": sells}
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: CartSerializer})
     def get(self, request, cart_id):
         return Response(cart_data(_cart(request, cart_id)))
 
-    @extend_schema(request=CartCreateInput, responses={200: dict})
+    @extend_schema(request=CartCreateInput, responses={200: CartSerializer})
     def patch(self, request, cart_id):
         cart = _cart(request, cart_id)
         incoming = CartCreateInput(data=request.data)
@@ -309,7 +430,7 @@ class CartDetailApi(APIView):
 class CartLinesApi(APIView):
     actor_rules = {"POST": sells}
 
-    @extend_schema(request=LineInput, responses={200: dict})
+    @extend_schema(request=LineInput, responses={200: CartSerializer})
     def post(self, request, cart_id):
         return run_idempotent(self, request, lambda: self._add(request, cart_id))
 
@@ -340,7 +461,7 @@ class CartLineDetailApi(APIView):
         if not any(line.product.sku == sku for line in cart.lines.all()):
             raise Http404
 
-    @extend_schema(request=QuantityInput, responses={200: dict})
+    @extend_schema(request=QuantityInput, responses={200: CartSerializer})
     def patch(self, request, cart_id, sku):
         cart = _cart(request, cart_id)
         self._line_exists(cart, sku)
@@ -349,7 +470,7 @@ class CartLineDetailApi(APIView):
         services.cart_line_set(cart=cart, sku=sku, actor=Actor.from_request(request), **incoming.validated_data)
         return Response(cart_data(_cart(request, cart_id)))
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: CartSerializer})
     def delete(self, request, cart_id, sku):
         cart = _cart(request, cart_id)
         self._line_exists(cart, sku)
@@ -364,7 +485,7 @@ class CodeInput(serializers.Serializer):
 class CartCodesApi(APIView):
     actor_rules = {"POST": sells}
 
-    @extend_schema(request=CodeInput, responses={200: dict})
+    @extend_schema(request=CodeInput, responses={200: CartSerializer})
     def post(self, request, cart_id):
         cart = _cart(request, cart_id)
         incoming = CodeInput(data=request.data)
@@ -376,7 +497,7 @@ class CartCodesApi(APIView):
 class CartCheckoutApi(APIView):
     actor_rules = {"POST": sells}
 
-    @extend_schema(request=FulfilmentInput, responses={201: dict})
+    @extend_schema(request=FulfilmentInput, responses={201: OrderSerializer})
     def post(self, request, cart_id):
         return run_idempotent(self, request, lambda: self._checkout(request, cart_id))
 
@@ -393,7 +514,18 @@ class OrderListCreateApi(APIView):
     actor_rules = {"POST": sells}
     FILTERS = ("status", "pickup_location", "customer", "channel", "fulfilment")
 
-    @extend_schema(operation_id="orders_list", responses={200: dict})
+    @extend_schema(
+        operation_id="orders_list",
+        parameters=[
+            OpenApiParameter("status", str, enum=OrderStatus.values),
+            OpenApiParameter("pickup_location", str, description="A location code."),
+            OpenApiParameter("customer", str, description="A customer id (UUID)."),
+            OpenApiParameter("channel", str),
+            OpenApiParameter("fulfilment", str),
+            OpenApiParameter("page", int), OpenApiParameter("page_size", int),
+        ],
+        responses={200: PaginatedOrderSerializer},
+    )
     def get(self, request):
         filters = {name: request.query_params.get(name) for name in self.FILTERS if request.query_params.get(name)}
         if filters.get("status") and filters["status"] not in OrderStatus.values:
@@ -411,7 +543,7 @@ class OrderListCreateApi(APIView):
             [order_data(order, notifications=notes.get(order.pk, [])) for order in page]
         )
 
-    @extend_schema(request=OrderInput, responses={201: dict})
+    @extend_schema(request=OrderInput, responses={201: OrderSerializer})
     def post(self, request):
         return run_idempotent(self, request, lambda: self._create(request))
 
@@ -430,7 +562,7 @@ def _order(request, number) -> Order:
 
 
 class OrderDetailApi(APIView):
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: OrderSerializer})
     def get(self, request, number):
         order = _order(request, number)
         notes = selectors.notifications_for([order]).get(order.pk, [])
@@ -445,13 +577,21 @@ class CancelInput(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
+class _OrderActionSchema(AutoSchema):
+    """One view serves every transition; only ``collect`` and ``cancel`` read a body."""
+
+    def get_request_serializer(self):
+        return {"collect": PickupCodeInput, "cancel": CancelInput}.get(self.view.action)
+
+
 class OrderActionApi(APIView):
     """POST /orders/{number}/<action>/: one transition each."""
 
     actor_rules = {"POST": sells}
     action = ""
+    schema = _OrderActionSchema()
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(responses={200: OrderSerializer})
     def post(self, request, number):
         order = _order(request, number)
         actor = Actor.from_request(request)
@@ -491,12 +631,12 @@ class ReturnInput(serializers.Serializer):
 class OrderReturnsApi(APIView):
     actor_rules = {"POST": sells}
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: ReturnSerializer(many=True)})
     def get(self, request, number):
         order = _order(request, number)
         return Response([return_data(order_return) for order_return in order.returns.all()])
 
-    @extend_schema(request=ReturnInput, responses={201: dict})
+    @extend_schema(request=ReturnInput, responses={201: ReturnSerializer})
     def post(self, request, number):
         return run_idempotent(self, request, lambda: self._create(request, number))
 
