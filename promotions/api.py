@@ -156,6 +156,11 @@ class QuoteApi(APIView):
 
 
 # --- promotions -----------------------------------------------------------------------------
+def _not_before_1970(value):
+    if value is not None and value.year < 1970:
+        raise serializers.ValidationError(_("A date from 1970 on."))
+
+
 class PromotionSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     value = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
@@ -187,6 +192,9 @@ class PromotionSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+        # Before 1970 the local zone may still be a solar mean time (Paris: +00:09:21), an
+        # offset ISO 8601 cannot write: such a date would come back malformed.
+        extra_kwargs = {"starts_at": {"validators": [_not_before_1970]}, "ends_at": {"validators": [_not_before_1970]}}
 
     def get_codes_count(self, promotion) -> int | None:
         return getattr(promotion, "codes_count", None)
