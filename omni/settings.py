@@ -4,12 +4,16 @@ Unset variables give the embedded defaults that let `make run` work on a bare ma
 SQLite, Celery tasks run inline, SMS and e-mail printed to the console.
 """
 
+import sys
 from pathlib import Path
 
 import environ
+import structlog
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from omni.observability import mask_personal_data, scrub_sentry_event
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,6 +51,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "django_prometheus",
+    "django_structlog",
     "omni",
     "customers",
     "inventory",
@@ -57,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "omni.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "omni.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -278,18 +284,94 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
 
 # --- Logging --------------------------------------------------------------------------
-LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
+# structlog through the standard library: django-structlog binds request_id (and ip,
+# user_id) to every line of a request and of the Celery tasks it queues; JSON lines in
+# production, readable lines in development. mask_personal_data is the safety net that
+# keeps e-mail addresses, phone numbers and secrets out of every line.
+LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO").upper()
+LOG_FORMAT = (env.str("OMNI_LOG_FORMAT", default="") or ("console" if DEBUG else "json")).lower()
+if LOG_FORMAT not in ("json", "console"):
+    raise ImproperlyConfigured("OMNI_LOG_FORMAT must be json or console.")
+_LOG_PRE_CHAIN = [  # for records of the standard library's loggers (Django, axes, Celery...)
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processors": [
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                mask_personal_data,
+                structlog.processors.JSONRenderer(),
+            ],
+            "foreign_pre_chain": _LOG_PRE_CHAIN,
+        },
+        "console": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processors": [
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                mask_personal_data,
+                structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty()),
+            ],
+            "foreign_pre_chain": _LOG_PRE_CHAIN,
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default console and mail_admins handlers would print plain duplicates.
+        "django": {"handlers": [], "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "django_structlog": {"level": LOG_LEVEL},
+    },
 }
+structlog.configure(
+    processors=[
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.filter_by_level,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.stdlib.PositionalArgumentsFormatter(),
+        structlog.processors.StackInfoRenderer(),
+        structlog.processors.UnicodeDecoder(),
+        mask_personal_data,  # also before the formatter: Sentry's logging hook reads the record
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    wrapper_class=structlog.stdlib.BoundLogger,
+    cache_logger_on_first_use=True,
+)
+# The request id comes from X-Request-ID when the caller (a load balancer, the web shop)
+# sends a well-formed one; omni.observability.RequestIdMiddleware echoes it back.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
 
+# --- Metrics --------------------------------------------------------------------------
+# /metrics answers these addresses (or networks), or a bearer token when one is set.
+OMNI_METRICS_ALLOWED_IPS = env.list("OMNI_METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+OMNI_METRICS_TOKEN = env.str("OMNI_METRICS_TOKEN", default="")
+
+# --- Errors ---------------------------------------------------------------------------
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
-if SENTRY_DSN:  # pragma: no cover - only with a real DSN
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="") or ("development" if DEBUG else "production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:  # no DSN, no Sentry: nothing is initialised
     import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
 
-    sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=0.0)
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+        before_send=scrub_sentry_event,
+    )

@@ -1,6 +1,6 @@
 """SMS backends behind one interface, chosen by ``OMNI_SMS_BACKEND``.
 
-- ``ConsoleSmsBackend`` (default) logs the message: development and demos.
+- ``ConsoleSmsBackend`` (default) prints the message: development and demos.
 - ``MemorySmsBackend`` keeps messages in ``MemorySmsBackend.outbox``: tests.
 - ``HttpSmsBackend`` posts JSON to a provider at ``OMNI_SMS_HTTP_URL`` with a bearer
   token; the message id goes along as an idempotency key so a provider that honours it
@@ -40,7 +40,8 @@ class SmsBackend:
 
 class ConsoleSmsBackend(SmsBackend):
     def send(self, sms: Sms) -> str:
-        logger.info("SMS to %s [%s]: %s", sms.to, sms.reference, sms.body)
+        # The printed copy is the developer's; the log line carries no number and no text.
+        logger.info("SMS %s printed on the console (%s characters)", sms.reference, len(sms.body))
         print(f"--- SMS to {sms.to} ---\n{sms.body}\n---", flush=True)  # noqa: T201
         return f"console-{sms.reference}"
 
