@@ -1,4 +1,5 @@
 FR = {
+    "A date from 1970 on.": "Une date à partir de 1970.",
     "Message": "Message",
     "My locations": "Mes sites",
     "Running promotions": "Promotions en cours",
