@@ -17,8 +17,9 @@ from inventory.selectors import products_by_sku
 from omni.actor import Actor
 from omni.idempotency import run_idempotent
 from omni.models import Location
-from omni.money import currency
+from omni.money import MoneyField, currency
 from omni.pagination import PageNumberPagination
+from promotions.api import PricedLineOutput
 
 from . import selectors, services
 from .models import Cart, Fulfilment, Order, OrderStatus, Payment
@@ -229,23 +230,14 @@ def cart_data(cart: Cart) -> dict:
 
 
 # --- OpenAPI: what cart_data, order_data and return_data answer (documentation only) -------------
-def _money(**kwargs):
-    return serializers.DecimalField(max_digits=20, decimal_places=2, **kwargs)
-
-
-class CartLineSerializer(serializers.Serializer):
-    sku = serializers.CharField()
-    name = serializers.CharField()
-    quantity = serializers.IntegerField()
-    unit_price = _money()
-    discount = _money()
-    total = _money()
+# A cart line is the pricing engine's line, as promotions documents it.
+CartLineSerializer = PricedLineOutput
 
 
 class CartDiscountSerializer(serializers.Serializer):
     promotion = serializers.UUIDField()
     name = serializers.CharField()
-    amount = _money()
+    amount = MoneyField()
 
 
 class CartSerializer(serializers.Serializer):
@@ -256,9 +248,9 @@ class CartSerializer(serializers.Serializer):
     lines = CartLineSerializer(many=True)
     codes = serializers.ListField(child=serializers.CharField())
     code_errors = serializers.ListField(child=serializers.JSONField())
-    subtotal = _money()
-    discount_total = _money()
-    total = _money()
+    subtotal = MoneyField()
+    discount_total = MoneyField()
+    total = MoneyField()
     currency = serializers.CharField()
     discounts = CartDiscountSerializer(many=True)
     created_at = serializers.DateTimeField()
@@ -279,14 +271,14 @@ class OrderLineSerializer(CartLineSerializer):
 class ReturnLineSerializer(serializers.Serializer):
     sku = serializers.CharField()
     quantity = serializers.IntegerField()
-    refund_amount = _money()
+    refund_amount = MoneyField()
 
 
 class ReturnSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     order = serializers.CharField()
     location = serializers.CharField()
-    refund_amount = _money()
+    refund_amount = MoneyField()
     currency = serializers.CharField()
     created_at = serializers.DateTimeField()
     lines = ReturnLineSerializer(many=True)
@@ -318,9 +310,9 @@ class OrderSerializer(serializers.Serializer):
     lines = OrderLineSerializer(many=True)
     codes = serializers.ListField(child=serializers.CharField())
     discounts = serializers.ListField(child=serializers.JSONField())
-    subtotal = _money()
-    discount_total = _money()
-    total = _money()
+    subtotal = MoneyField()
+    discount_total = MoneyField()
+    total = MoneyField()
     currency = serializers.CharField()
     payment = serializers.CharField()
     shipping_address = serializers.JSONField(allow_null=True)
