@@ -2,15 +2,10 @@ from django.shortcuts import get_object_or_404
 
 from customers.models import Customer
 
-from .models import Journey, Touchpoint
+from .models import Journey
 
 
 def customer_journeys(*, customer_id, limit: int = 200) -> list[Journey]:
     customer = get_object_or_404(Customer.objects.only("pk"), pk=customer_id)
     return list(Journey.objects.filter(customer=customer).order_by("-started_at")[:limit])
 
-
-def customer_touchpoints(*, customer, limit: int = 50) -> list[Touchpoint]:
-    return list(
-        Touchpoint.objects.filter(customer=customer).select_related("location").order_by("-occurred_at")[:limit]
-    )

@@ -31,6 +31,3 @@ def catalogue_writer(actor: Actor) -> bool:
 def marketing_or_admin(actor: Actor) -> bool:
     return actor.is_marketing or actor.is_admin or actor.is_integration
 
-
-def staff_only(actor: Actor) -> bool:
-    return actor.user is not None

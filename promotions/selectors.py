@@ -161,8 +161,6 @@ def codes_resolve(
 
 
 # --- codes, redemptions, campaigns --------------------------------------------------------
-def code_list(*, promotion: Promotion) -> QuerySet[DiscountCode]:
-    return promotion.codes.order_by("created_at", "code")
 
 
 def redemption_stats(*, promotion: Promotion | None = None) -> list[dict]:
