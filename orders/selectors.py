@@ -129,11 +129,10 @@ def cart_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Cart]:
     """Any selling actor may continue any cart it can name (by its id or its customer):
     that is how a store terminal picks up the cart started on the website."""
     filters = filters or {}
+    # Lines only need their SKU here: the pricing engine loads the products and their
+    # channel prices itself, once.
     queryset = Cart.objects.select_related("customer").prefetch_related(
-        Prefetch(
-            "lines",
-            queryset=CartLine.objects.select_related("product").prefetch_related("product__channel_prices"),
-        )
+        Prefetch("lines", queryset=CartLine.objects.select_related("product"))
     )
     if filters.get("customer"):
         queryset = queryset.filter(customer_id=filters["customer"])
