@@ -35,7 +35,7 @@ BUDGETS: dict[str, tuple[str, int, str]] = {
     "GET /customers/{id}/timeline/": ("lines", 9, "call_centre"),  # over 3: customer (3) + one per entry kind
     "POST /pricing/quote/ (lines)": ("lines", 5, "web"),  # over 3: token, products, prices, segments, promotions
     "POST /pricing/quote/ (promotions)": ("promotions", 5, "web"),
-    "GET /carts/{id}/ (lines)": ("lines", 7, "web"),  # over 3: cart and lines, then the quote (products, prices, promotions)
+    "GET /carts/{id}/ (lines)": ("lines", 7, "web"),  # over 3: cart, lines, then the quote
     "GET /carts/{id}/ (promotions)": ("promotions", 7, "web"),
     "GET /orders/{number}/": ("lines", 6, "web"),  # over 3: token, order, lines, history, returns, messages
     "GET /orders/": ("lines", 7, "web"),  # over 3: token, count, rows, then the same four reads
