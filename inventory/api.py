@@ -271,19 +271,9 @@ class StockListApi(generics.GenericAPIView):
         )
 
 
-class RefField(serializers.SlugRelatedField):
-    """A reference by sku or code; one with a NUL character is unknown (PostgreSQL text
-    cannot hold one, so looking it up would fail with a DataError, a 500)."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, str) and "\x00" in data:
-            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
-        return super().to_internal_value(data)
-
-
 class MovementInput(serializers.Serializer):
-    sku = RefField(slug_field="sku", queryset=Product.objects.all())
-    location = RefField(slug_field="code", queryset=Location.objects.filter(is_active=True))
+    sku = serializers.SlugRelatedField(slug_field="sku", queryset=Product.objects.all())
+    location = serializers.SlugRelatedField(slug_field="code", queryset=Location.objects.filter(is_active=True))
     kind = serializers.ChoiceField(choices=[MovementKind.RECEIPT, MovementKind.ADJUSTMENT, MovementKind.COUNT])
     quantity = serializers.IntegerField(min_value=-QUANTITY_LIMIT, max_value=QUANTITY_LIMIT)
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -326,9 +316,9 @@ class StockMovementCreateApi(APIView):
 
 
 class TransferInput(serializers.Serializer):
-    sku = RefField(slug_field="sku", queryset=Product.objects.all())
-    from_location = RefField(slug_field="code", queryset=Location.objects.filter(is_active=True))
-    to_location = RefField(slug_field="code", queryset=Location.objects.filter(is_active=True))
+    sku = serializers.SlugRelatedField(slug_field="sku", queryset=Product.objects.all())
+    from_location = serializers.SlugRelatedField(slug_field="code", queryset=Location.objects.filter(is_active=True))
+    to_location = serializers.SlugRelatedField(slug_field="code", queryset=Location.objects.filter(is_active=True))
     quantity = serializers.IntegerField(min_value=1, max_value=QUANTITY_LIMIT)
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 

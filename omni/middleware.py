@@ -6,7 +6,8 @@ from django.http import HttpResponseBadRequest
 class RejectNullCharactersMiddleware:
     """PostgreSQL text cannot hold a NUL character: a query string or form field with one
     would reach the database as an error (a 500). No real input has one, so such a
-    request is refused with a 400 before any view sees it."""
+    request is refused with a 400 before any view sees it. API bodies (JSON, multipart)
+    are checked where they are parsed: ``omni.parsers``."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -188,6 +188,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["omni.permissions.IsActor"],
+    "DEFAULT_PARSER_CLASSES": ["omni.parsers.JSONParser", "omni.parsers.FormParser", "omni.parsers.MultiPartParser"],
     "DEFAULT_THROTTLE_CLASSES": ["omni.throttling.ActorRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"actor": env.str("OMNI_API_THROTTLE_RATE", default="200/s")},
     "DEFAULT_PAGINATION_CLASS": "omni.pagination.PageNumberPagination",

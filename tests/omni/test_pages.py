@@ -59,3 +59,12 @@ def test_password_guessing_is_locked_out_after_five_failures(staff_client, setti
 @pytest.mark.parametrize("url", ["/search/?q=abc%00def", "/inventory/?q=%00", "/api/v1/locations/?city=%00"])
 def test_nul_characters_are_a_400_not_a_database_error(staff_client, url):
     assert staff_client("admin").get(url).status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/api/v1/stock/movements/", "/api/v1/stock/transfers/", "/api/v1/locations/"])
+def test_nul_characters_in_an_api_body_are_a_400(api_as, path):
+    body = {"sku": "CAP\x00", "location": "paris\x00", "from_location": "a", "to_location": "b", "code": "x\x00",
+            "name": "x", "kind": "receipt", "quantity": 1}
+    response = api_as("integration").post(path, body)
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
