@@ -220,10 +220,6 @@ class Redemption(models.Model):
     def __str__(self) -> str:
         return f"{self.promotion_id} {self.order_reference}"
 
-    @property
-    def redeemed_at(self):
-        return self.at
-
 
 class Campaign(models.Model):
     class Status(models.TextChoices):
