@@ -23,9 +23,17 @@ from .selectors import customer_journeys
 EXPORTS = ("conversion", "switches", "typology", "purchases")
 
 
+def _day(value: str | None):
+    """A date from the form, or None when absent or impossible (2026-13-45)."""
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None
+
+
 def _period_and_store(request):
     """Period and store from the filter form; bad values fall back to the defaults."""
-    since_day, until_day = parse_date(request.GET.get("since") or ""), parse_date(request.GET.get("until") or "")
+    since_day, until_day = _day(request.GET.get("since")), _day(request.GET.get("until"))
     tz = timezone.get_current_timezone()
     since = timezone.make_aware(datetime.combine(since_day, time.min), tz) if since_day else None
     until = timezone.make_aware(datetime.combine(until_day, time.max), tz) if until_day else None

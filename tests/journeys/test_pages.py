@@ -40,7 +40,8 @@ def test_dashboard_shows_the_switch_matrix(staff_client, web_then_store, django_
 
 def test_filters_answer_a_fragment_and_bad_dates_fall_back(staff_client, web_then_store, store, other_store):
     client = staff_client("marketing")
-    fragment = client.get(f"/journeys/?store={other_store.code}&since=nonsense", headers={"HX-Request": "true"})
+    fragment = client.get(f"/journeys/?store={other_store.code}&since=nonsense&until=2026-13-45",
+                          headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and "<html" not in fragment.content.decode()
     assert fragment.context["summary"]["customers"] == 0
     assert client.get(f"/journeys/?store={store.code}").context["summary"]["customers"] == 3
