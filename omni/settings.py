@@ -130,6 +130,25 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
         }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A row held by another transaction (a stuck till, a long count) makes a request fail
+    # fast with a 503 and Retry-After instead of hanging a worker: see omni.errors.
+    DATABASES["default"]["OPTIONS"]["options"] = (
+        f"-c lock_timeout={env.int('DATABASE_LOCK_TIMEOUT_MS', default=3000)}"
+        f" -c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT_MS', default=30000)}"
+    )
+
+# An optional streaming replica takes the reads made outside a transaction (lists, look-ups,
+# dashboards); anything read inside a write transaction stays on the primary (omni.db_routers).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        # Tests run the replica as a mirror of the test primary: same data, other connection.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["omni.db_routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
