@@ -131,20 +131,34 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A row held by another transaction (a stuck till, a long count) makes a request fail
-    # fast with a 503 and Retry-After instead of hanging a worker: see omni.errors.
-    DATABASES["default"]["OPTIONS"]["options"] = (
+    # fast with a 503 and Retry-After instead of hanging a worker: see omni.errors. Server
+    # options given in the URL (?options=-c%20search_path%3D...) are kept, before these.
+    POSTGRES_TIMEOUTS = (
         f"-c lock_timeout={env.int('DATABASE_LOCK_TIMEOUT_MS', default=3000)}"
         f" -c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT_MS', default=30000)}"
     )
+    _url_options = DATABASES["default"]["OPTIONS"].get("options", "")
+    DATABASES["default"]["OPTIONS"]["options"] = f"{_url_options} {POSTGRES_TIMEOUTS}".strip()
 
 # An optional streaming replica takes the reads made outside a transaction (lists, look-ups,
 # dashboards); anything read inside a write transaction stays on the primary (omni.db_routers).
+# Give it to the web processes only: Celery tasks run right after the commit that queued
+# them and must read the primary (docs/operations.md).
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
 if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL.")
+    _replica = env.db_url_config(DATABASE_REPLICA_URL)
+    # The replica's own URL options (sslmode, server options), the primary's timeouts and a
+    # copy of its pool settings (a pool per alias, of the same size).
+    _replica_options = _replica.pop("OPTIONS", {})
+    _replica_options["options"] = f"{_replica_options.get('options', '')} {POSTGRES_TIMEOUTS}".strip()
+    if "pool" in DATABASES["default"]["OPTIONS"]:
+        _replica_options["pool"] = dict(DATABASES["default"]["OPTIONS"]["pool"])
     DATABASES["replica"] = {
-        **env.db_url_config(DATABASE_REPLICA_URL),
-        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
-        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        **_replica,
+        "OPTIONS": _replica_options,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         # Tests run the replica as a mirror of the test primary: same data, other connection.
         "TEST": {"MIRROR": "default"},
     }
