@@ -2,8 +2,12 @@
 
 1. The first request with a key inserts an ``in_flight`` record, committed at once: the
    unique constraint on (caller, key) decides which of two concurrent retries runs.
-2. The view runs. A response below 500 is stored against the key; a 5xx or an exception
-   deletes the record, since nothing was created and the caller must be able to retry.
+2. The view runs in one transaction with the storing of its response (below 500) against
+   the key: what the request created and the answer to replay commit together, so a
+   connection lost between the two cannot leave a created order behind a key that a
+   retry would take over and create again. A 5xx or an exception deletes the record,
+   since nothing was created and the caller must be able to retry; when the connection
+   died with the request, the record is deleted on a fresh one.
 3. A later request with the same key and body gets the stored status and body with
    ``Idempotent-Replayed: true``; with another body 422 ``idempotency_key_reused``; while
    the first is still running 409 ``idempotency_key_in_use``.
@@ -15,12 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
@@ -28,6 +33,8 @@ from rest_framework.response import Response
 
 from .errors import DomainError, IdempotencyKeyInUse, IdempotencyKeyReused
 from .models import ApiClient, IdempotencyRecord
+
+logger = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -84,6 +91,33 @@ def _claim(scope: str, key: str, fingerprint: str) -> IdempotencyRecord | Respon
     raise IdempotencyKeyInUse()
 
 
+def _on_a_live_connection(operation: Callable[[], object]) -> object:
+    """Run ``operation``; if the connection turns out dead (a terminated backend, a
+    restarted server) and no transaction is open, run it once more on a fresh one."""
+    try:
+        return operation()
+    except DatabaseError:
+        if connection.in_atomic_block:  # a caller's transaction: not ours to drop
+            raise
+        connection.close()
+        return operation()
+
+
+def _release(claimed: IdempotencyRecord) -> None:
+    """Free the key of a request that created nothing, so that the caller may retry now."""
+    try:
+        _on_a_live_connection(lambda: IdempotencyRecord.objects.filter(pk=claimed.pk).delete())
+    except DatabaseError:  # the database is away: the key frees itself once stale
+        logger.warning("idempotency key %s not released", claimed.pk, exc_info=True)
+
+
+def _store(claimed: IdempotencyRecord, response: Response) -> None:
+    body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder)) if response.data is not None else None
+    IdempotencyRecord.objects.filter(pk=claimed.pk).update(
+        state=IdempotencyRecord.State.DONE, response_status=response.status_code, response_body=body
+    )
+
+
 def run_idempotent(view, request: Request, handler: Callable[[], Response]) -> Response:
     key = request.headers.get(HEADER)
     if not key:
@@ -94,20 +128,21 @@ def run_idempotent(view, request: Request, handler: Callable[[], Response]) -> R
         return claimed
     try:
         try:
-            response = handler()
+            with transaction.atomic():
+                response = handler()
+                if response.status_code < 500:
+                    _store(claimed, response)  # with what the request created, or not at all
+                    return response
         except (APIException, DomainError) as exc:
             # A refusal is an answer too: the replay must give the same one.
             response = view.handle_exception(exc)
+            if response.status_code < 500:
+                _store(claimed, response)
+                return response
     except BaseException:
-        claimed.delete()
+        _release(claimed)
         raise
-    if response.status_code >= 500:
-        claimed.delete()
-        return response
-    body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder)) if response.data is not None else None
-    IdempotencyRecord.objects.filter(pk=claimed.pk).update(
-        state=IdempotencyRecord.State.DONE, response_status=response.status_code, response_body=body
-    )
+    _release(claimed)
     return response
 
 
