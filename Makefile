@@ -51,8 +51,9 @@ messages: install
 	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --no-obsolete
 	$(PY) scripts/translate.py
 
+## Every benchmark, then one table of their figures, also written to bench/figures.md (BENCH_QUICK=1: smaller sizes).
 bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	$(PY) bench/run_all.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .test-db.sqlite3* staticfiles

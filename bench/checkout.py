@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _figures import emit, quick  # noqa: E402
+
 DATABASE = "omni_bench_checkout"
 LAST_UNITS = 50
 
@@ -159,7 +161,7 @@ def drive(port: int, token: str, clients: int, seconds: float, request) -> tuple
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=3 if quick() else 10)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
@@ -206,14 +208,20 @@ def main() -> None:
         count, statuses, elapsed = drive(port, token, args.clients, args.seconds, ping)
         floor = count / elapsed
         print(f"floor   GET /api/v1/stock/ping/ : {floor:8.1f} req/s  {statuses}")
+        emit("checkout", f"floor GET /api/v1/stock/ping/, {args.clients} clients", floor, "req/s")
         count, statuses, elapsed = drive(port, token, args.clients, args.seconds, order)
         created = statuses.get(201, 0)
         rate = created / elapsed
         print(f"orders  POST /api/v1/orders/    : {rate:8.1f} orders/s  {statuses}  "
               f"({rate / floor:.1%} of the floor, {queries} queries per order)")
+        emit("checkout", f"click & collect orders, {args.clients} clients, {args.workers}x{args.threads} gunicorn",
+             rate, "orders/s")
+        emit("checkout", "orders vs the floor", 100 * rate / floor, "%")
+        emit("checkout", "SQL queries per order", queries, "")
         count, statuses, elapsed = drive(port, token, 1, args.seconds / 2, order)
         print(f"orders  POST /api/v1/orders/    : {statuses.get(201, 0) / elapsed:8.1f} orders/s  {statuses}  "
               f"(one client: {elapsed / max(count, 1) * 1000:.0f} ms per order)")
+        emit("checkout", "one client, latency per order", elapsed / max(count, 1) * 1000, "ms")
         _count, statuses, _elapsed = drive(port, token, args.clients, 10.0, last_unit)
         print(f"race for the last {LAST_UNITS} units          : {statuses}")
     finally:
@@ -234,7 +242,10 @@ def main() -> None:
     oversold = ordered > LAST_UNITS or level.reserved > level.on_hand
     print(f"last units: {ordered} ordered, {level.reserved} reserved of {level.on_hand} on hand, "
           f"{active} in active reservations; ledger mismatches: {len(mismatches)}")
-    print("zero oversell: " + ("NO — OVERSOLD" if oversold or ordered != active or mismatches else "yes"))
+    correct = not (oversold or ordered != active or mismatches)
+    print("zero oversell: " + ("yes" if correct else "NO — OVERSOLD"))
+    emit("checkout", f"race for the last {LAST_UNITS} units: units ordered", ordered, f"of {LAST_UNITS}")
+    emit("checkout", "zero oversell, ledger consistent", "yes" if correct else "NO", "")
 
 
 if __name__ == "__main__":

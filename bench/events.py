@@ -12,14 +12,15 @@ import uuid
 from datetime import timedelta
 
 from _django import setup
+from _figures import emit, quick
 
 BATCH = 500
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--batches", type=int, default=20)
-    parser.add_argument("--history", type=int, default=1_000_000)
+    parser.add_argument("--batches", type=int, default=10 if quick() else 20)
+    parser.add_argument("--history", type=int, default=100_000 if quick() else 1_000_000)
     args = parser.parse_args()
     setup("omni_bench_events")
 
@@ -101,6 +102,11 @@ def main() -> None:
     )
     print(f"plain bulk insert (floor): {floor_rate:,.0f} events/s")
     print(f"ratio API / floor: {request_rate / floor_rate:.2f} (request alone), {api_rate / floor_rate:.2f} (inline)")
+    emit("events", f"ingestion via API, batches of {BATCH}, journeys rebuilt inline", api_rate, "events/s")
+    emit("events", "ingestion via API, journeys left to a worker: the request", request_rate, "events/s")
+    emit("events", "ingestion via API, journeys left to a worker: the worker", worker_rate, "events/s")
+    emit("events", "plain bulk insert (floor)", floor_rate, "events/s")
+    emit("events", f"SQL queries per batch of {BATCH} (inline)", round(api_queries / args.batches), "")
 
     # A large history: 10 touchpoints per customer over six months, ~20 % converting.
     history_customers = Customer.objects.bulk_create(
@@ -143,6 +149,8 @@ def main() -> None:
         f"summary over {total:,} touchpoints: median {statistics.median(timings) * 1000:.0f} ms, "
         f"max {max(timings) * 1000:.0f} ms"
     )
+    emit("events", f"journeys rebuilt from scratch over {total:,} touchpoints", rebuild_seconds, "s")
+    emit("events", f"journeys summary over {total:,} touchpoints, median of 5", statistics.median(timings) * 1000, "ms")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omni.settings")
 os.environ.setdefault("SQLITE_TEST_DB", "/tmp/omni-bench-pricing.sqlite3")
 
@@ -26,13 +27,14 @@ import django  # noqa: E402
 
 django.setup()
 
+from _figures import emit, quick  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 PRODUCTS = 1000
 CATEGORIES = [f"cat-{n:02d}" for n in range(20)]
 CHANNELS = ["web", "app", "store", "call_centre"]
-REPEAT = 200
+REPEAT = 50 if quick() else 200
 
 
 def populate(promotion_count: int, rng: random.Random, *, untargeted: bool = False) -> None:
@@ -123,6 +125,12 @@ def run(untargeted: bool) -> None:
                 priced = pricing.price_cart(lines=lines, channel="web")
             print(f"{count:>10} {size:>5} {engine_ms:>10.2f} {loader_ms:>14.2f} {len(queries):>8} "
                   f"{len(priced.discounts):>9}")
+            if count >= 100 and (not untargeted or count == 1000 and size == 50):
+                case = f"{'untargeted' if untargeted else 'realistic'}, {count:,} promotions, {size} lines"
+                emit("pricing", f"engine, {case}", engine_ms, "ms")
+                emit("pricing", f"price_cart, {case} ({connection.vendor})", loader_ms, "ms")
+            if not untargeted and count == 1000 and size == 50:
+                emit("pricing", "price_cart: SQL queries", len(queries), "per quote")
 
 
 def main() -> None:

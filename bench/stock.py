@@ -29,6 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _figures import emit, quick  # noqa: E402
 
 
 def configure(database_url: str | None) -> str:
@@ -167,8 +170,8 @@ def rate(client, path: str, token: str, seconds: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--seconds", type=float, default=5.0, help="per case, over all rounds")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=2.0 if quick() else 5.0, help="per case, over all rounds")
+    parser.add_argument("--rounds", type=int, default=2 if quick() else 5)
     parser.add_argument("--locations", type=int, default=20)
     parser.add_argument("--skus", type=int, default=50)
     args = parser.parse_args()
@@ -201,6 +204,9 @@ def main() -> None:
     for label, path in cases:
         queries, size = probes[path]
         print(f"{label:45} {best[path]:9.0f} {best[path] / floor:9.2f} {queries:8d} {size:7d}")
+        emit("stock", f"{label} ({connection.vendor}, in-process)", best[path], "req/s")
+        if path != cases[0][1]:
+            emit("stock", f"{label}: SQL queries", queries, "per request")
     if connection.vendor == "sqlite":
         Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
 
