@@ -8,7 +8,7 @@
 | ``GUNICORN_TIMEOUT`` | 60 | seconds before a silent worker is killed (keep above the statement timeout) |
 | ``GUNICORN_GRACEFUL_TIMEOUT`` | 30 | seconds a worker has to finish its requests on restart or stop |
 | ``GUNICORN_KEEPALIVE`` | 5 | seconds an idle keep-alive connection stays open (gthread only) |
-| ``GUNICORN_MAX_REQUESTS`` | 1000 | a worker is replaced after this many requests (0: never) |
+| ``GUNICORN_MAX_REQUESTS`` | 0 | replace a worker after this many requests (0: never), against slow leaks |
 | ``GUNICORN_MAX_REQUESTS_JITTER`` | 100 | so that workers are not all replaced at once |
 | ``GUNICORN_WORKER_TMP_DIR`` | system default | heartbeat files; ``/dev/shm`` in a container |
 | ``GUNICORN_ACCESS_LOG`` | off | ``-`` for gunicorn's access log on stdout; Django logs every request anyway |
@@ -36,7 +36,7 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
@@ -52,9 +52,14 @@ else:
 # Workers import Django after the fork: each opens its own connections and pool.
 preload_app = False
 
-# Read by omni/settings.py in each worker (this file runs first, in the master).
-os.environ.setdefault("DATABASE_POOL_MAX", str(threads))
-os.environ.setdefault("DATABASE_POOL_MIN", "1")
+
+def on_starting(server):
+    """Size each worker's pool to its threads (after command-line flags: ``--threads`` counts).
+
+    The master runs this before forking; omni/settings.py reads the variables in each worker.
+    """
+    os.environ.setdefault("DATABASE_POOL_MAX", str(max(1, server.cfg.threads)))
+    os.environ.setdefault("DATABASE_POOL_MIN", "1")
 
 
 def child_exit(server, worker):

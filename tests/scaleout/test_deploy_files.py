@@ -73,6 +73,7 @@ def test_the_image_runs_as_a_user_and_collects_static_files_at_build():
 
 GUNICORN_CONFIG = """
 import json
+import os
 from gunicorn.config import Config
 from gunicorn.app.base import Application
 
@@ -85,7 +86,13 @@ class Probe(Application):
 app = Probe.__new__(Probe)
 app.cfg = Config()
 app.load_config_from_file("gunicorn.conf.py")
-import os
+if os.environ.get("CLI_THREADS"):  # as --threads on the command line would
+    app.cfg.set("threads", int(os.environ["CLI_THREADS"]))
+
+class Server:
+    cfg = app.cfg
+
+app.cfg.on_starting(Server())
 print(json.dumps({
     "workers": app.cfg.workers, "threads": app.cfg.threads, "worker_class": app.cfg.worker_class_str,
     "timeout": app.cfg.timeout, "bind": app.cfg.bind, "max_requests": app.cfg.max_requests,
@@ -110,3 +117,5 @@ def test_gunicorn_reads_processes_threads_and_timeouts_from_the_environment():
     plain = gunicorn_settings(WEB_CONCURRENCY="2", DATABASE_POOL_MAX="5")
     assert (plain["worker_class"], plain["threads"], plain["bind"]) == ("sync", 1, ["127.0.0.1:8000"])
     assert plain["pool"] == ["1", "5"]  # an explicit pool size wins
+    assert plain["max_requests"] == 0
+    assert gunicorn_settings(CLI_THREADS="3")["pool"] == ["1", "3"]  # threads from the command line count
