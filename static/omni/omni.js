@@ -33,4 +33,31 @@
   }
   document.addEventListener("DOMContentLoaded", refocusScanField);
   document.addEventListener("htmx:afterSettle", refocusScanField);
+
+  // The Content-Security-Policy allows no inline handler (onchange=, hx-on) and no style
+  // attribute: these data attributes carry the same behaviour from this file.
+  document.addEventListener("change", function (event) {
+    var field = event.target.closest("[data-submit-on-change]");
+    if (field && field.form) field.form.submit();
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-reset-on-success]");
+    if (form && event.detail.successful) form.reset();
+  });
+  // Progress bars take their width from the aria-valuenow of their .progress (set through
+  // the CSS object model, which the policy allows), on load and in every swapped fragment.
+  function sizeProgressBars(root) {
+    root.querySelectorAll(".progress[aria-valuenow]").forEach(function (progress) {
+      var bar = progress.querySelector(".progress-bar");
+      var value = Math.max(0, Math.min(100, Number(progress.getAttribute("aria-valuenow")) || 0));
+      if (bar) bar.style.width = value + "%";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { sizeProgressBars(document); });
+  document.addEventListener("htmx:load", function (event) {
+    sizeProgressBars(event.target.parentNode || event.target);
+  });
 })();

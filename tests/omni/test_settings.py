@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -51,3 +52,49 @@ def test_money_refuses_floats_and_nonsense():
 def test_money_field_rounds_half_up_not_half_even():
     assert MoneyField().to_representation(Decimal("2.665")) == "2.67"
     assert MoneyField().to_representation(Decimal("2.675")) == "2.68"
+
+
+def test_production_cookies_and_headers():
+    """Production settings, loaded as gunicorn would: secure __Host- cookies, explicit
+    SameSite, the opener policy and the same Content-Security-Policy as development."""
+    env = production_env(DJANGO_SECRET_KEY="x" * 20 + "-production-secret-" + "y" * 30,
+                         DJANGO_SETTINGS_MODULE="omni.settings")
+    names = [
+        "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "LANGUAGE_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE", "LANGUAGE_COOKIE_SAMESITE",
+        "SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "SESSION_COOKIE_DOMAIN", "CSRF_COOKIE_DOMAIN",
+        "SESSION_COOKIE_PATH", "CSRF_COOKIE_PATH", "SECURE_CROSS_ORIGIN_OPENER_POLICY", "SECURE_HSTS_SECONDS",
+        "SECURE_SSL_REDIRECT", "X_FRAME_OPTIONS", "MIDDLEWARE",
+    ]
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "from csp.utils import build_policy; "
+        f"print(json.dumps({{**{{n: getattr(settings, n) for n in {names!r}}}, 'CSP': build_policy()}}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    production = json.loads(result.stdout.strip().splitlines()[-1])
+    assert production["SESSION_COOKIE_SECURE"] and production["CSRF_COOKIE_SECURE"]
+    assert production["LANGUAGE_COOKIE_SECURE"] and production["SESSION_COOKIE_HTTPONLY"]
+    assert production["SESSION_COOKIE_SAMESITE"] == production["CSRF_COOKIE_SAMESITE"] == "Lax"
+    assert production["LANGUAGE_COOKIE_SAMESITE"] == "Lax"
+    # __Host- cookies: the browser keeps them only if Secure, on / and without a Domain.
+    assert production["SESSION_COOKIE_NAME"] == "__Host-sessionid"
+    assert production["CSRF_COOKIE_NAME"] == "__Host-csrftoken"
+    assert production["SESSION_COOKIE_DOMAIN"] is None and production["CSRF_COOKIE_DOMAIN"] is None
+    assert production["SESSION_COOKIE_PATH"] == production["CSRF_COOKIE_PATH"] == "/"
+    assert production["SECURE_CROSS_ORIGIN_OPENER_POLICY"] == "same-origin"
+    assert production["SECURE_SSL_REDIRECT"] and production["SECURE_HSTS_SECONDS"] >= 31536000
+    assert production["X_FRAME_OPTIONS"] == "DENY"
+    assert "csp.middleware.CSPMiddleware" in production["MIDDLEWARE"]
+    policy = dict(part.strip().split(" ", 1) for part in production["CSP"].split(";"))
+    assert policy["script-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
+    assert "unsafe" not in production["CSP"]
+
+
+def test_development_keeps_plain_cookie_names():
+    # Over plain http (runserver, the browser tests) a browser would drop __Host- cookies.
+    assert settings.SESSION_COOKIE_NAME == "sessionid"
+    assert settings.CSRF_COOKIE_NAME == "csrftoken"
+    assert "csp.middleware.CSPMiddleware" in settings.MIDDLEWARE
