@@ -99,7 +99,7 @@ def price_for(product: Product, channel: str | None) -> Decimal:
 # tests check that both agree.
 def _expired_sql(scope: str) -> str:
     return (
-        f"SELECT {scope}, SUM(quantity) AS expired FROM {Reservation._meta.db_table} "  # noqa: S608 - model table names; values are parameters
+        f"SELECT {scope}, SUM(quantity) AS expired FROM {Reservation._meta.db_table} "  # noqa: S608 # nosec B608 # model table names; values are parameters
         f"WHERE status = %s AND expires_at <= %s AND "
     )
 
@@ -109,7 +109,7 @@ def stock_for_product(*, product: Product, actor: Actor | None = None) -> list[S
     own = actor.location_ids if actor else frozenset()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     sql = (
-        "SELECT l.id, l.code, l.name, l.click_and_collect, COALESCE(s.on_hand, 0), "  # noqa: S608 - model table names; values are parameters
+        "SELECT l.id, l.code, l.name, l.click_and_collect, COALESCE(s.on_hand, 0), "  # noqa: S608 # nosec B608 # model table names; values are parameters
         "COALESCE(s.reserved, 0) - COALESCE(x.expired, 0), COALESCE(s.low_stock_threshold, %s) "
         f"FROM {Location._meta.db_table} l "
         f"LEFT JOIN {StockLevel._meta.db_table} s ON s.location_id = l.id AND s.product_id = %s "
@@ -162,7 +162,7 @@ class _LevelRows:
             return []
         marks = ", ".join(["%s"] * len(self.skus))
         sql = (
-            "SELECT p.sku, l.code, s.on_hand, s.reserved - COALESCE(x.expired, 0) "  # noqa: S608 - see above
+            "SELECT p.sku, l.code, s.on_hand, s.reserved - COALESCE(x.expired, 0) "  # noqa: S608 # nosec B608 # see above
             f"FROM {StockLevel._meta.db_table} s "
             f"JOIN {Product._meta.db_table} p ON p.id = s.product_id "
             f"JOIN {Location._meta.db_table} l ON l.id = s.location_id "
@@ -200,7 +200,7 @@ def stock_rows(*, skus, location: Location | None = None):
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     marks = ", ".join(["%s"] * len(skus))
     sql = (
-        "SELECT p.sku, COALESCE(s.on_hand, 0), COALESCE(s.reserved, 0) - COALESCE(x.expired, 0) "  # noqa: S608 - model table names; values are parameters
+        "SELECT p.sku, COALESCE(s.on_hand, 0), COALESCE(s.reserved, 0) - COALESCE(x.expired, 0) "  # noqa: S608 # nosec B608 # model table names; values are parameters
         f"FROM {Product._meta.db_table} p "
         f"LEFT JOIN {StockLevel._meta.db_table} s ON s.product_id = p.id AND s.location_id = %s "
         f"LEFT JOIN ({_expired_sql('product_id')} location_id = %s GROUP BY product_id) x "
