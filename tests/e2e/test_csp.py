@@ -151,3 +151,14 @@ def test_swagger_ui_runs_with_its_nonce(csp_watch, live_server):
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Omni API")
     expect(page.locator(".opblock").first).to_be_visible()
     assert_clean(page, problems)
+
+
+def test_django_admin_runs_under_the_policy(csp_watch, live_server, store):
+    page, problems = csp_watch("admin", locations=[store], is_staff=True, is_superuser=True)
+    page.goto(f"{live_server.url}/admin/")
+    expect(page.locator("#site-name")).to_be_visible()
+    page.goto(f"{live_server.url}/admin/omni/location/")
+    expect(page.locator("#result_list")).to_contain_text(store.name)
+    page.goto(f"{live_server.url}/admin/omni/location/{store.pk}/change/")
+    expect(page.locator("#location_form")).to_be_visible()
+    assert_clean(page, problems)
