@@ -7,6 +7,7 @@ class OmniConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        from . import authentication  # noqa: F401 - connects the signals that drop cached API clients
         from .registry import NavEntry, registry
         from .seed import seed_organisation
 

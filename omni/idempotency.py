@@ -33,6 +33,7 @@ from rest_framework.response import Response
 
 from .errors import DomainError, IdempotencyKeyInUse, IdempotencyKeyReused
 from .models import ApiClient, IdempotencyRecord
+from .transactions import all_or_nothing
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ def run_idempotent(view, request: Request, handler: Callable[[], Response]) -> R
         return claimed
     try:
         try:
-            with transaction.atomic():
+            with all_or_nothing():  # what the request creates and its record commit together
                 response = handler()
                 if response.status_code < 500:
                     _store(claimed, response)  # with what the request created, or not at all

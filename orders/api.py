@@ -494,10 +494,13 @@ class CartCheckoutApi(APIView):
         return run_idempotent(self, request, lambda: self._checkout(request, cart_id))
 
     def _checkout(self, request, cart_id):
-        cart = _cart(request, cart_id)
         incoming = FulfilmentInput(data=request.data)
         incoming.is_valid(raise_exception=True)
-        order = services.cart_checkout(cart=cart, actor=Actor.from_request(request), **incoming.validated_data)
+        try:  # the service reads the cart once, under its lock
+            order = services.cart_checkout(cart=Cart(pk=cart_id), actor=Actor.from_request(request),
+                                           **incoming.validated_data)
+        except Cart.DoesNotExist:
+            raise Http404 from None
         return _order_response(order, status_code=status.HTTP_201_CREATED, pickup_code=order.pickup_code, fresh=True)
 
 

@@ -19,13 +19,13 @@ from promotions import services as promotions_services
 
 
 def price_cart(*, lines: list[dict], channel: str | None, customer=None, codes: Iterable[str] = (),
-               now: datetime | None = None) -> dict:
+               now: datetime | None = None, products: dict | None = None) -> dict:
     """``{lines: [{sku, name, quantity, unit_price, discount, total}], codes, subtotal,
     discount_total, total, currency, discounts: [{promotion, name, amount, ...}]}``, plus
     ``_priced`` (the engine's own result) for ``redemptions_record``. Raises the contract's
     code errors (``code_unknown``, ``code_expired``, ``code_not_applicable``, ``code_used``)."""
     priced = pricing.price_cart(lines=lines, channel=channel, customer=customer, codes=list(codes),
-                                now=now or timezone.now())
+                                now=now or timezone.now(), products=products)
     data = priced.as_dict()
     data["_priced"] = priced
     return data

@@ -129,10 +129,10 @@ def cart_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Cart]:
     """Any selling actor may continue any cart it can name (by its id or its customer):
     that is how a store terminal picks up the cart started on the website."""
     filters = filters or {}
-    # Lines only need their SKU here: the pricing engine loads the products and their
-    # channel prices itself, once.
+    # The lines bring their products and channel prices, which the pricing engine then
+    # takes as they are (``services.carts.cart_price``) instead of reading them again.
     queryset = Cart.objects.select_related("customer").prefetch_related(
-        Prefetch("lines", queryset=CartLine.objects.select_related("product"))
+        Prefetch("lines", queryset=CartLine.objects.select_related("product")), "lines__product__channel_prices"
     )
     if filters.get("customer"):
         queryset = queryset.filter(customer_id=filters["customer"])

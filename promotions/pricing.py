@@ -181,6 +181,7 @@ class AppliedDiscount:
     explanation: str
     code: str | None = None
     lines: dict[str, Decimal] = field(default_factory=dict)  # sku -> discount on that line
+    limited: bool = False  # its uses are counted (a usage limit): recording re-checks them under a lock
 
     def as_dict(self) -> dict:
         return {
@@ -439,6 +440,7 @@ def price(
                 explanation=spec.explanation(),
                 code=code_for.get(spec.id),
                 lines={lines[index].sku: amount for index, amount in sorted(shares.items())},
+                limited=spec.usage_limit is not None or spec.per_customer_limit is not None,
             )
         )
     priced_lines = [
@@ -465,13 +467,17 @@ def price(
 
 
 # --- the loader: what orders, carts and quotes call ------------------------------------------
-def price_cart(*, lines, channel: str | None, customer=None, codes=(), now: datetime | None = None) -> PricedCart:
+def price_cart(
+    *, lines, channel: str | None, customer=None, codes=(), now: datetime | None = None, products=None
+) -> PricedCart:
     """Price ``lines`` (``[{"sku", "quantity"}]``, a SKU given twice counts once with the
     quantities added) on ``channel`` for ``customer`` with the entered ``codes``.
 
-    Raises ``inventory.errors.UnknownProduct`` (with ``sku`` and ``index``) for a SKU that
-    is not an active product, and the contract's code errors for a refused code. Costs at
-    most nine queries whatever the number of lines, promotions and codes.
+    ``products`` (by SKU, with their channel prices prefetched, as
+    ``inventory.selectors.products_by_sku`` gives them) saves reading them when the caller
+    already did. Raises ``inventory.errors.UnknownProduct`` (with ``sku`` and ``index``)
+    for a SKU that is not an active product, and the contract's code errors for a refused
+    code. Costs at most eight queries whatever the number of lines, promotions and codes.
     """
     # The loader reads the database; the engine above does not.
     from django.utils import timezone
@@ -488,7 +494,8 @@ def price_cart(*, lines, channel: str | None, customer=None, codes=(), now: date
         sku = str(line["sku"])
         quantities[sku] = quantities.get(sku, 0) + int(line["quantity"])
         first_index.setdefault(sku, index)
-    products = products_by_sku(skus=list(quantities))
+    if products is None:
+        products = products_by_sku(skus=list(quantities))
     inputs = []
     for sku, quantity in quantities.items():
         product = products.get(sku)

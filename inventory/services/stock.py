@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from omni.actor import Actor
 from omni.errors import Forbidden
 from omni.models import Location
+from omni.transactions import service
 
 from ..errors import InsufficientStock, InvalidQuantity, ReservationNotActive, SameLocation, UnknownProduct
 from ..models import MovementKind, Product, Reservation, StockLevel, StockMovement
@@ -304,10 +305,14 @@ def stock_transfer(
 
 
 # --- reservations and sales: the orders capability calls these ------------------------------
-def _lock_available(*, lines: dict[str, int], location: Location, now) -> tuple[dict, dict, list[StockMovement]]:
+def _lock_available(
+    *, lines: dict[str, int], location: Location, now, products: dict[str, Product] | None = None
+) -> tuple[dict, dict, list[StockMovement]]:
     """Lock the lines' levels at ``location`` and check that every line is available,
-    before any write: all or nothing. Expired holds found on the way are released."""
-    products = _products(lines)
+    before any write: all or nothing. Expired holds found on the way are released.
+    ``products`` (by SKU), when the caller already read them, saves reading them again."""
+    if products is None or not set(lines) <= set(products):
+        products = _products(lines)
     levels = _lock_levels(
         product_ids=[product.pk for product in products.values()], location_ids=[location.pk], create=False
     )
@@ -321,7 +326,7 @@ def _lock_available(*, lines: dict[str, int], location: Location, now) -> tuple[
     return products, levels, movements
 
 
-@transaction.atomic
+@service
 def stock_reserve(
     *,
     location: Location,
@@ -329,12 +334,13 @@ def stock_reserve(
     reference: str,
     actor: Actor,
     expires_at: datetime | None = None,
+    products: dict[str, Product] | None = None,
 ) -> list[Reservation]:
     """Reserve every line at ``location`` or nothing (409 ``insufficient_stock`` naming the
     first SKU short, in SKU order, with what is available of it)."""
     lines = _clean_lines(lines)
     now = timezone.now()
-    products, levels, movements = _lock_available(lines=lines, location=location, now=now)
+    products, levels, movements = _lock_available(lines=lines, location=location, now=now, products=products)
     reservations = []
     for sku in sorted(lines):
         product, quantity = products[sku], lines[sku]
@@ -425,12 +431,15 @@ def stock_consume(*, reference: str, actor: Actor) -> list[Reservation]:
     return consumed
 
 
-@transaction.atomic
-def stock_sell(*, location: Location, lines: dict[str, int], reference: str, actor: Actor) -> list[StockMovement]:
+@service
+def stock_sell(
+    *, location: Location, lines: dict[str, int], reference: str, actor: Actor,
+    products: dict[str, Product] | None = None,
+) -> list[StockMovement]:
     """A direct sale (POS): every line leaves stock at once, or none does."""
     lines = _clean_lines(lines)
     now = timezone.now()
-    products, levels, movements = _lock_available(lines=lines, location=location, now=now)
+    products, levels, movements = _lock_available(lines=lines, location=location, now=now, products=products)
     sales = []
     for sku in sorted(lines):
         level = levels[(products[sku].pk, location.pk)]

@@ -14,6 +14,7 @@ from inventory.models import Product
 from omni.actor import Actor
 from omni.errors import DomainError
 from omni.models import Location
+from omni.transactions import service
 
 from .. import pricing_adapter
 from ..errors import CartEmpty, CartNotOpen, MissingField
@@ -25,10 +26,17 @@ ABANDONED_AFTER_DAYS = 30
 
 
 def _locked_open(cart: Cart) -> Cart:
-    cart = Cart.objects.select_for_update().get(pk=cart.pk)
-    if not cart.is_open:
-        raise CartNotOpen(status=cart.status)
-    return cart
+    """``cart`` locked and read again, or 409 ``cart_not_open``. ``cart`` may be a mere
+    reference (``Cart(pk=...)``): the locked read brings the customer along."""
+    locked = Cart.objects.select_for_update(of=("self",)).select_related("customer").get(pk=cart.pk)
+    if not locked.is_open:
+        raise CartNotOpen(status=locked.status)
+    # Every change of a cart's lines moves its ``updated_at`` (``_touch``): a cart read
+    # just before, and unchanged since, lends its lines instead of reading them again.
+    lines = getattr(cart, "_prefetched_objects_cache", {}).get("lines")
+    if lines is not None and locked.updated_at == cart.updated_at:
+        locked._prefetched_objects_cache = {"lines": lines}
+    return locked
 
 
 def _touch(cart: Cart) -> None:
@@ -55,18 +63,32 @@ def cart_lines(cart: Cart) -> list[dict]:
     return [{"sku": line.product.sku, "quantity": line.quantity} for line in lines]
 
 
+def _prefetched_products(cart: Cart) -> dict[str, Product] | None:
+    """The lines' products by SKU when the cart was read with them and their channel
+    prices (``selectors.cart_list``), else None and pricing reads them."""
+    lines = getattr(cart, "_prefetched_objects_cache", {}).get("lines")
+    if lines is None:
+        return None
+    products = {line.product.sku: line.product for line in lines}
+    if any("channel_prices" not in getattr(p, "_prefetched_objects_cache", {}) for p in products.values()):
+        return None
+    return products
+
+
 def cart_price(cart: Cart, *, now: datetime | None = None) -> dict:
     """The priced cart. A code that became unusable since it was entered (used up
     elsewhere, expired) is left out of the price and reported in ``code_errors``."""
     lines = cart_lines(cart)
+    products = _prefetched_products(cart)
     try:
         priced = pricing_adapter.price_cart(lines=lines, channel=cart.channel, customer=cart.customer,
-                                            codes=cart.codes, now=now)
+                                            codes=cart.codes, now=now, products=products)
         priced["code_errors"] = []
     except DomainError as exc:
         if not cart.codes:
             raise
-        priced = pricing_adapter.price_cart(lines=lines, channel=cart.channel, customer=cart.customer, now=now)
+        priced = pricing_adapter.price_cart(lines=lines, channel=cart.channel, customer=cart.customer, now=now,
+                                            products=products)
         priced["code_errors"] = [exc.as_dict()]
     return priced
 
@@ -145,7 +167,7 @@ def cart_customer_set(*, cart: Cart, customer: Customer | None, actor: Actor) ->
     return cart
 
 
-@transaction.atomic
+@service
 def cart_checkout(
     *,
     cart: Cart,

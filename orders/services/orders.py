@@ -24,13 +24,14 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from inventory.errors import InsufficientStock
-from inventory.models import Product
+from inventory.selectors import products_by_sku
 from inventory.services import stock_consume, stock_release, stock_reserve, stock_sell
 from omni.actor import Actor
 from omni.errors import Forbidden, InvalidTransition
 from omni.models import Location
 from omni.money import to_money
 from omni.notifications import message_queue
+from omni.transactions import service
 
 from .. import pricing_adapter
 from ..errors import InvalidPickupCode, MissingField, PickupCodeLocked, PickupNotAvailable
@@ -211,7 +212,7 @@ def _store_lines(location: Location) -> str:
 
 
 # --- placing --------------------------------------------------------------------------------
-@transaction.atomic
+@service
 def order_place(
     *,
     lines: Iterable[dict],
@@ -254,9 +255,11 @@ def order_place(
         raise MissingField("fulfilment", _("Unknown fulfilment."))
     channel = actor.channel_or_default
 
+    # Read once, for pricing, the order lines and the stock operation alike.
+    products = products_by_sku(skus=quantities)
     priced = pricing_adapter.price_cart(
         lines=[{"sku": sku, "quantity": quantity} for sku, quantity in quantities.items()],
-        channel=channel, customer=customer, codes=codes, now=now,
+        channel=channel, customer=customer, codes=codes, now=now, products=products,
     )
     status = S.COMPLETED if fulfilment == Fulfilment.IN_STORE else S.PLACED
     order = None
@@ -286,7 +289,6 @@ def order_place(
                 raise  # not a number clash: a broken invariant must fail loudly
     if order is None:
         raise InvalidTransition(_("This order could not be placed; please retry."))
-    products = {p.sku: p for p in Product.objects.filter(sku__in=quantities).only("pk", "sku")}
     order.prepared_lines = OrderLine.objects.bulk_create(
         [
             OrderLine(
@@ -305,9 +307,10 @@ def order_place(
     pricing_adapter.redemptions_record(priced=priced, codes=codes, customer=customer, order_reference=number,
                                        channel=channel, actor=actor)
     if fulfilment == Fulfilment.IN_STORE:
-        stock_sell(location=fulfilment_location, lines=quantities, reference=number, actor=actor)
+        stock_sell(location=fulfilment_location, lines=quantities, reference=number, actor=actor, products=products)
     elif fulfilment == Fulfilment.CLICK_AND_COLLECT:
-        stock_reserve(location=fulfilment_location, lines=quantities, reference=number, actor=actor)
+        stock_reserve(location=fulfilment_location, lines=quantities, reference=number, actor=actor,
+                      products=products)
     else:
         order.fulfilment_location = _reserve_for_delivery(lines=quantities, reference=number, actor=actor)
         Order.objects.filter(pk=order.pk).update(fulfilment_location=order.fulfilment_location)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from customers.models import Customer
 from omni.actor import Actor
 from omni.errors import DomainError
+from omni.transactions import service
 
 from ..codes import Usage, check_usable, is_valid_prefix, normalise_code, normalise_prefix, random_code
 from ..errors import CodeUnknown, CodeUsed, InvalidPromotion
@@ -198,7 +199,7 @@ def code_redeem(
     )
 
 
-@transaction.atomic
+@service
 def redemptions_record(
     *,
     priced: PricedCart,
@@ -210,19 +211,41 @@ def redemptions_record(
 ) -> list[Redemption]:
     """Record every discount of a priced cart against ``order_reference`` (what an order
     calls when it is placed): codes are redeemed, usage limits counted. Refuses with the
-    contract's error, and records nothing, if a code or a limit was used up meanwhile."""
-    now = now or timezone.now()
+    contract's error, and records nothing, if a code or a limit was used up meanwhile.
+
+    Only a discount whose use is counted (an entered code, a usage limit) is checked
+    again, under its promotion's lock: another order may have taken the last use since
+    the cart was priced. The others were checked by that pricing, in this transaction,
+    and are recorded in one insert, locking nothing."""
     if not priced.discounts:
         return []
+    now = now or timezone.now()
     if not order_reference:
         raise DomainError(_("An order reference is required."))
-    promotions = _lock({discount.promotion for discount in priced.discounts})
-    entered = [normalise_code(d.code) for d in priced.discounts if d.code]
+    counted = [discount for discount in priced.discounts if discount.code or discount.limited]
+    redemptions = _redeem_counted(counted, customer=customer, order_reference=order_reference, channel=channel,
+                                  actor=actor, now=now) if counted else []
+    uncounted = [
+        Redemption(promotion_id=discount.promotion, customer=customer, order_reference=order_reference,
+                   channel=channel or "", amount=discount.amount, at=now, actor_user=actor.user,
+                   actor_client=actor.client, actor_label=actor.label)
+        for discount in priced.discounts
+        if not (discount.code or discount.limited)
+    ]
+    for redemption in Redemption.objects.bulk_create(uncounted):
+        code_redeemed.send(sender=Redemption, redemption=redemption, actor=actor)
+        redemptions.append(redemption)
+    return redemptions
+
+
+def _redeem_counted(discounts, *, customer, order_reference, channel, actor, now) -> list[Redemption]:
+    promotions = _lock({discount.promotion for discount in discounts})
+    entered = [normalise_code(d.code) for d in discounts if d.code]
     codes = {code.code: code for code in DiscountCode.objects.filter(code__in=entered)}
     usage = usage_for(promotion_ids=list(promotions), customer=customer)
     segment_ids = customer_segment_ids(customer)
     redemptions = []
-    for discount in priced.discounts:
+    for discount in discounts:
         promotion = promotions.get(discount.promotion)
         if promotion is None:
             raise CodeUsed(_("A promotion of this cart no longer exists."))

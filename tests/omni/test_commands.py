@@ -62,3 +62,23 @@ def test_seed_demo_is_idempotent():
     assert Location.objects.filter(kind="store").count() == 6
     assert Location.objects.filter(kind="warehouse").count() == 1
     assert set(User.objects.values_list("role", flat=True)) == {"admin", "store_manager", "store_staff", "marketing"}
+
+
+def test_a_revoked_token_stops_working_at_once_although_clients_are_cached(db, api_as):
+    """Authentication keeps clients in the cache; revoking one through the ORM (the admin's
+    way) must drop it, or a stolen till's token would work for another minute."""
+    from omni.models import ApiClient
+
+    api = api_as("web")
+    assert api.get("/api/v1/locations/").status_code == 200  # now cached
+    client = ApiClient.objects.get(pk=api.api_client.pk)
+    client.is_active = False
+    client.save()
+    assert api.get("/api/v1/locations/").status_code == 401
+
+
+def test_a_cached_client_costs_no_query(db, api_as, django_assert_num_queries):
+    api = api_as("web")
+    assert api.get("/api/v1/locations/?page_size=1").status_code == 200
+    with django_assert_num_queries(1):  # the locations page (window-counted), nothing for the token
+        assert api.get("/api/v1/locations/?page_size=1").status_code == 200
