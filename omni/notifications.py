@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .models import Message
-from .sms import Sms, SmsDeliveryError, get_sms_backend
+from .sms import Sms, get_sms_backend
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def message_send(*, message_id) -> Message | None:
         message.attempts += 1
         try:
             message.provider_reference = _deliver(message)[:120]
-        except (SmsDeliveryError, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure is an attempt, recorded, retried after the backoff
             message.last_error = str(exc)[:2000]
             if message.attempts >= settings.OMNI_MESSAGE_MAX_ATTEMPTS:
                 message.status = Message.Status.FAILED

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import urllib.error
@@ -72,7 +73,8 @@ class HttpSmsBackend(SmsBackend):
         try:
             with urllib.request.urlopen(request, timeout=settings.OMNI_SMS_HTTP_TIMEOUT) as response:  # noqa: S310 # nosec B310 # scheme checked above
                 answer = json.loads(response.read() or b"{}")
-        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+        except (urllib.error.URLError, http.client.HTTPException, TimeoutError, OSError, ValueError) as exc:
+            # HTTPException: an answer that is not HTTP (a proxy's garbage, a cut status line).
             raise SmsDeliveryError(str(exc)) from exc
         return str(answer.get("id", ""))
 

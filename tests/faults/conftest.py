@@ -200,7 +200,7 @@ def omni_env(**overrides: str) -> dict[str, str]:
         DATABASE_POOL="0",
         DJANGO_SETTINGS_MODULE="omni.settings",
         DJANGO_DEBUG="1",
-        DJANGO_LOG_LEVEL="WARNING",
+        DJANGO_LOG_LEVEL="INFO",
         OMNI_LOG_FORMAT="json",
         PYTHONUNBUFFERED="1",
     )
