@@ -167,12 +167,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
+def start_server(port: int, workers: int, threads: int, keep_alive: int, log: Path) -> subprocess.Popen:
     gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
     with open(log, "wb") as output:
         process = subprocess.Popen(
             [gunicorn, "omni.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--threads", str(threads),
-             "-k", "gthread", "--log-level", "warning", "--keep-alive", "30", "--timeout", "60"],
+             "-k", "gthread", "--log-level", "warning", "--keep-alive", str(keep_alive), "--timeout", "60"],
             cwd=ROOT, env=os.environ.copy(), stdout=output, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, stopped as a whole
         )
@@ -285,6 +285,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=int(os.environ.get("BENCH_LOAD_USERS", "40")))
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--keep-alive", type=int, default=30, help="gunicorn's, in seconds; 0 closes every connection")
     args = parser.parse_args()
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
     for url in (os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"), redis_url):
@@ -300,7 +301,7 @@ def main() -> int:
     port = free_port()
     server = None
     try:
-        server = start_server(port, args.workers, args.threads, work / "gunicorn.log")
+        server = start_server(port, args.workers, args.threads, args.keep_alive, work / "gunicorn.log")
         print(f"gunicorn on 127.0.0.1:{port}: {args.workers} workers x {args.threads} threads; locust: "
               f"{args.users} users ({len(config['stores'])} of them POS terminals) for {args.seconds} s "
               f"on {os.cpu_count()} cores shared by all; files in {work}")
