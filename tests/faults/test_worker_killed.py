@@ -44,7 +44,7 @@ def publish(url: str, task_name: str, *args) -> None:
     """Publish a task to the private Redis, as a web process or beat would (whatever
     CELERY_BROKER_URL this test process runs with: Celery reads it first)."""
     with Connection(url) as broker:
-        Celery("faults").send_task(task_name, args=list(args), connection=broker)
+        Celery("faults", set_as_current=False).send_task(task_name, args=list(args), connection=broker)
 
 
 @pytest.mark.parametrize("moment", ["mid_transaction", "at_commit"])
