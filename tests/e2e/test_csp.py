@@ -135,11 +135,15 @@ def test_journeys_chart_draws_under_the_policy(csp_watch, live_server):
     # A function, not an expression string: Playwright would eval() a string in the page,
     # which the policy refuses.
     page.wait_for_function("() => typeof window.Chart === 'function' && Object.keys(Chart.instances).length >= 1")
-    # Changing a filter swaps the figures and draws the charts again.
+    # Changing a filter swaps the figures (new canvases, new json_script data islands) and
+    # the charts are drawn again on the new canvases.
+    page.evaluate("document.querySelectorAll('canvas[data-chart]').forEach(c => c.dataset.before = 'swap')")
     page.get_by_label("From").fill("2020-01-01")
-    page.get_by_label("From").dispatch_event("change")
     page.wait_for_url(lambda url: "since=2020-01-01" in url)
-    page.wait_for_function("() => Object.keys(Chart.instances).length >= 1")
+    page.wait_for_function(
+        "() => { const canvases = [...document.querySelectorAll('canvas[data-chart]')];"
+        " return canvases.length === 3 && canvases.every(c => !c.dataset.before && Chart.getChart(c)); }"
+    )
     assert_clean(page, problems)
 
 
