@@ -7,10 +7,13 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 
 from omni.actor import Actor
+from omni.jsonrows import json_rows, rows_as, set_prefetched
 from omni.models import Message
 
 from .models import Cart, CartLine, Fulfilment, Order, OrderStatus, OrderStatusChange, Return, ReturnLine
@@ -19,14 +22,51 @@ from .permissions import may_read_all_orders
 OVERDUE_PREPARATION = timedelta(hours=24)
 
 
+# An order's history and notifications come inside the order's own query, as JSON arrays
+# (omni.jsonrows); its returns are read only for the orders that have some.
+HISTORY_FIELDS = ("id", "status", "from_status", "at", "channel", "actor_label", "note", "location_id")
+NOTIFICATION_FIELDS = ("id", "medium", "kind", "created_at", "status")
+
+
+class _OrderDetails(ModelIterable):
+    """Orders as ``_with_details`` reads them: their history answered by
+    ``order.history.all()``, their messages in ``order.prepared_notifications`` and their
+    returns (one more query, only when an order of the batch has any) by
+    ``order.returns.all()``, none of which queries the database again."""
+
+    def __iter__(self):
+        orders = list(super().__iter__())
+        returned = [order.pk for order in orders if order.has_returns]
+        returns_of: dict[int, list[Return]] = defaultdict(list)
+        if returned:
+            returns = Return.objects.filter(order_id__in=returned).select_related("location").prefetch_related(
+                Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line"))
+            )
+            for order_return in returns:
+                returns_of[order_return.order_id].append(order_return)
+        for order in orders:
+            set_prefetched(order, "history", rows_as(OrderStatusChange, order.history_rows, order_by=("at", "id")))
+            set_prefetched(order, "returns", returns_of[order.pk])
+            order.prepared_notifications = rows_as(Message, order.notification_rows, order_by=("created_at", "id"))
+        yield from orders
+
+
 def _with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
-    return queryset.select_related("customer", "pickup_location", "fulfilment_location").prefetch_related(
-        "lines",
-        Prefetch("history", queryset=OrderStatusChange.objects.order_by("at", "pk")),
-        Prefetch("returns", queryset=Return.objects.select_related("location").prefetch_related(
-            Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line"))
-        )),
+    content_type = ContentType.objects.get_for_model(Order)  # cached by Django after the first call
+    queryset = queryset.select_related("customer", "pickup_location", "fulfilment_location").prefetch_related(
+        "lines"
+    ).annotate(
+        history_rows=json_rows(
+            OrderStatusChange.objects.filter(order=OuterRef("pk")), group_by="order", fields=HISTORY_FIELDS
+        ),
+        notification_rows=json_rows(
+            Message.objects.filter(about_type=content_type, about_id=Cast(OuterRef("pk"), CharField())),
+            group_by="about_id", fields=NOTIFICATION_FIELDS,
+        ),
+        has_returns=Exists(Return.objects.filter(order=OuterRef("pk"))),
     )
+    queryset._iterable_class = _OrderDetails
+    return queryset
 
 
 def order_list(*, actor: Actor, filters: dict | None = None, details: bool = True) -> QuerySet[Order]:
@@ -82,6 +122,8 @@ def notifications_for(orders) -> dict[int, list[Message]]:
     orders = list(orders)
     if not orders:
         return {}
+    if all(hasattr(order, "prepared_notifications") for order in orders):  # read with the orders
+        return {order.pk: order.prepared_notifications for order in orders}
     content_type = ContentType.objects.get_for_model(Order)
     by_order: dict[int, list[Message]] = defaultdict(list)
     for message in Message.objects.filter(

@@ -43,8 +43,10 @@ BUDGETS: dict[str, tuple[str, int, str]] = {
     "POST /pricing/quote/ (promotions)": ("promotions", 3, "web"),
     "GET /carts/{id}/ (lines)": ("lines", 4, "web"),  # over 3: cart, lines, channel prices, promotions
     "GET /carts/{id}/ (promotions)": ("promotions", 4, "web"),
-    "GET /orders/{number}/": ("lines", 5, "web"),  # over 3: order, lines, history, returns, messages
-    "GET /orders/": ("lines", 5, "web"),  # over 3: the same five for the whole page
+    # The order with its history and messages as JSON (omni.jsonrows), then its lines;
+    # returns cost one more read, only for orders that have some.
+    "GET /orders/{number}/": ("lines", 2, "web"),
+    "GET /orders/": ("lines", 2, "web"),
     "GET /promotions/": ("promotions", 2, "integration"),  # rows, segments
     # Writes: their present count.
     "POST /stock/movements/": ("locations", 7, "integration"),
