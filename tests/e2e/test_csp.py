@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from customers.models import Contact
+from promotions.models import Redemption
 from tests.factories.customers import CustomerFactory, SegmentFactory
 from tests.factories.inventory import ProductFactory, stock
 from tests.factories.orders import place_pickup
@@ -144,6 +145,19 @@ def test_journeys_chart_draws_under_the_policy(csp_watch, live_server):
         "() => { const canvases = [...document.querySelectorAll('canvas[data-chart]')];"
         " return canvases.length === 3 && canvases.every(c => !c.dataset.before && Chart.getChart(c)); }"
     )
+    assert_clean(page, problems)
+
+
+def test_redemptions_chart_draws_under_the_policy(csp_watch, live_server):
+    promotion = PromotionFactory(name="Soldes CSP")
+    for number, channel in enumerate(("web", "store", "store")):
+        Redemption.objects.create(promotion=promotion, order_reference=f"CSP-{number}", channel=channel,
+                                  amount=Decimal("2.00"))
+    page, problems = csp_watch("marketing")
+    page.goto(f"{live_server.url}/promotions/statistics/")
+    # Drawn by static promotions/stats.js from the table's rows (was an inline script).
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('channel-chart'))")
+    assert page.evaluate("Chart.getChart(document.getElementById('channel-chart')).data.labels.length") == 2
     assert_clean(page, problems)
 
 
