@@ -43,6 +43,9 @@ count, and any server-side traceback found in gunicorn's log. Users wait 0.2 to 
 between actions (agents 1 to 3 s), so the offered load grows with ``--users``; on a small
 machine, locust, gunicorn and PostgreSQL share the same cores, and the figures are a
 measurement of that machine at that moment: compare runs on the same machine only.
+Clients keep their connections open (``--keep-alive 30``), and a gthread worker keeps
+the connections it accepted, so the users may spread unevenly over the workers (``top``
+shows it); ``--keep-alive 0`` closes every connection and spreads the load per request.
 
 Choices: Celery runs eagerly (no ``CELERY_BROKER_URL``): a task queued on commit (the
 pickup notification, rebuilding the journeys touched by a batch of events) runs inside
