@@ -9,3 +9,11 @@ def recompute_journeys(customer_ids: list[str], since: str | None = None) -> int
     from .services.recompute import journeys_recompute_many
 
     return journeys_recompute_many(customer_ids=customer_ids, since=parse_datetime(since) if since else None)
+
+
+@shared_task(ignore_result=True)
+def catch_up_journeys() -> int:
+    """Beat: journeys whose recomputation was missed (see ``journeys_catch_up``)."""
+    from .services import journeys_catch_up
+
+    return journeys_catch_up()

@@ -281,6 +281,8 @@ CELERY_BEAT_SCHEDULE = {
     "promotions-resume-campaigns": {"task": "promotions.tasks.resume_campaigns", "schedule": 300.0},
     # Expired pickup holds release their stock; reminders go out the day before.
     "orders-expire-pickups": {"task": "orders.tasks.expire_pickups", "schedule": 300.0},
+    # Journeys whose recomputation a broker outage or a killed worker left behind.
+    "journeys-catch-up": {"task": "journeys.tasks.catch_up_journeys", "schedule": 300.0},
 }
 
 # --- Notifications --------------------------------------------------------------------

@@ -4,10 +4,11 @@
   anonymous ids on ``identify``, and queues the incremental journey recomputation.
 - ``touchpoint_record`` records one touchpoint that Omni itself observed (an order, a
   contact, a code redemption), called by the signal receivers.
-- ``journeys_recompute`` / ``journeys_recompute_all`` maintain the stored journeys.
+- ``journeys_recompute`` / ``journeys_recompute_all`` maintain the stored journeys;
+  ``journeys_catch_up`` rebuilds what a broker outage left behind.
 """
 
 from .ingest import events_ingest, touchpoint_record
-from .recompute import journeys_recompute, journeys_recompute_all
+from .recompute import journeys_catch_up, journeys_recompute, journeys_recompute_all
 
-__all__ = ["events_ingest", "journeys_recompute", "journeys_recompute_all", "touchpoint_record"]
+__all__ = ["events_ingest", "journeys_catch_up", "journeys_recompute", "journeys_recompute_all", "touchpoint_record"]

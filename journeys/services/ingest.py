@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -13,6 +14,8 @@ from omni.actor import Actor
 from ..models import AnonymousLink, Touchpoint, TouchpointType
 from ..tasks import recompute_journeys
 
+logger = logging.getLogger(__name__)
+
 
 def _queue_recompute(since_by_customer: dict) -> None:
     """After commit, rebuild the affected customers' journeys in one task per batch."""
@@ -20,7 +23,17 @@ def _queue_recompute(since_by_customer: dict) -> None:
         return
     customer_ids = [str(customer_id) for customer_id in since_by_customer]
     since = min(since_by_customer.values()).isoformat()
-    transaction.on_commit(lambda: recompute_journeys.delay(customer_ids, since))
+    transaction.on_commit(lambda: _publish_recompute(customer_ids, since))
+
+
+def _publish_recompute(customer_ids: list[str], since: str) -> None:
+    """After commit the order or the events are stored: a broker outage must not turn
+    that success into an error. ``journeys_catch_up`` (beat) rebuilds what was missed."""
+    try:
+        recompute_journeys.delay(customer_ids, since)
+    except Exception:  # noqa: BLE001 - the touchpoints are the truth; the journeys follow later
+        logger.warning("broker unavailable: journeys of %s customers left for the catch-up", len(customer_ids),
+                       exc_info=True)
 
 
 def _link_anonymous_ids(identify_events: list[dict], since_by_customer: dict) -> None:

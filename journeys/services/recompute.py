@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, Min, OuterRef
+from django.utils import timezone
 
 from ..journeys import INACTIVITY, Step, split_into_journeys
 from ..models import NOT_A_STEP_TYPES, Journey, JourneyChannel, Touchpoint
@@ -131,3 +133,31 @@ def journeys_recompute_all() -> int:
         )
         total += _store(_split_stream(rows.iterator(chunk_size=5000)))
     return total
+
+
+# Touchpoints received this recently and covered by no journey are rebuilt by the catch-up.
+CATCH_UP_WINDOW = timedelta(minutes=15)
+
+
+def journeys_catch_up(*, now: datetime | None = None) -> int:
+    """Rebuild the journeys of customers whose recent touchpoints no journey covers: their
+    recomputation was never queued (the broker was down after the commit) or its worker
+    died. Run by beat every few minutes; a customer already up to date is not touched."""
+    now = now or timezone.now()
+    covered = Journey.objects.filter(
+        customer_id=OuterRef("customer_id"), started_at__lte=OuterRef("occurred_at"),
+        ended_at__gte=OuterRef("occurred_at"),
+    )
+    stale = dict(
+        Touchpoint.objects.filter(received_at__gte=now - CATCH_UP_WINDOW, customer__isnull=False)
+        .exclude(type__in=NOT_A_STEP_TYPES)
+        .exclude(Exists(covered))
+        .order_by()
+        .values("customer_id")
+        .annotate(since=Min("occurred_at"))
+        .values_list("customer_id", "since")
+    )
+    if not stale:
+        return 0
+    journeys_recompute_many(customer_ids=list(stale), since=min(stale.values()))
+    return len(stale)

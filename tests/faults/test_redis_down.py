@@ -186,9 +186,6 @@ def test_redis_down_then_back(stack, private_redis, sms_provider):
     assert pickup["number"] in sms_provider.deliveries[0]["text"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "journeys.services.ingest queues recompute_journeys with an unguarded .delay() in on_commit: with the "
-    "broker down, an order for a known customer is committed and then answered 500"))
 def test_checkout_for_a_known_customer_while_redis_is_down(stack, private_redis):
     shop = Http(stack.base, stack.web_token)
     private_redis.kill()
