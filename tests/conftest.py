@@ -30,6 +30,13 @@ def _test_settings(settings):
     MemorySmsBackend.outbox.clear()
 
 
+def pytest_runtest_setup(item):
+    from django.conf import settings
+
+    if item.get_closest_marker("postgres_only") and "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache

@@ -27,12 +27,6 @@ BIN = Path(sys.executable).parent
 SCALE_REDIS_DB = 10
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only(request):
-    if request.node.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
-
-
 def database_url() -> str:
     """The URL of the database this test runs on (the test database, not DATABASE_URL's)."""
     params = connection.settings_dict
