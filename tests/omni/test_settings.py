@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -64,7 +65,7 @@ def test_production_cookies_and_headers():
         "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE", "LANGUAGE_COOKIE_SAMESITE",
         "SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "SESSION_COOKIE_DOMAIN", "CSRF_COOKIE_DOMAIN",
         "SESSION_COOKIE_PATH", "CSRF_COOKIE_PATH", "SECURE_CROSS_ORIGIN_OPENER_POLICY", "SECURE_HSTS_SECONDS",
-        "SECURE_SSL_REDIRECT", "X_FRAME_OPTIONS", "MIDDLEWARE",
+        "SECURE_SSL_REDIRECT", "SECURE_REDIRECT_EXEMPT", "X_FRAME_OPTIONS", "MIDDLEWARE",
     ]
     code = (
         "import json, django; django.setup(); from django.conf import settings; "
@@ -86,6 +87,10 @@ def test_production_cookies_and_headers():
     assert production["SESSION_COOKIE_PATH"] == production["CSRF_COOKIE_PATH"] == "/"
     assert production["SECURE_CROSS_ORIGIN_OPENER_POLICY"] == "same-origin"
     assert production["SECURE_SSL_REDIRECT"] and production["SECURE_HSTS_SECONDS"] >= 31536000
+    # ...except the load balancer's plain-HTTP health check (SecurityMiddleware matches the
+    # path without its leading slash).
+    assert any(re.search(pattern, "healthz") for pattern in production["SECURE_REDIRECT_EXEMPT"])
+    assert not any(re.search(pattern, "api/v1/orders/") for pattern in production["SECURE_REDIRECT_EXEMPT"])
     assert production["X_FRAME_OPTIONS"] == "DENY"
     assert "csp.middleware.CSPMiddleware" in production["MIDDLEWARE"]
     policy = dict(part.strip().split(" ", 1) for part in production["CSP"].split(";"))
