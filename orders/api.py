@@ -377,8 +377,6 @@ class CartListCreateApi(APIView):
                 raise serializers.ValidationError({"customer": exc.detail}) from exc
         actor = Actor.from_request(request)
         queryset = selectors.cart_list(actor=actor, filters={"customer": customer, "status": state})
-        if not customer and not (actor.user or actor.is_integration):
-            queryset = queryset.filter(channel=actor.channel)
         paginator = CartPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response([cart_data(cart) for cart in page])

@@ -42,6 +42,11 @@ class Cart(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     codes = models.JSONField(_("codes"), default=list, blank=True)
     actor_label = models.CharField(max_length=160, blank=True)
+    # The store whose till started it (none for the website, the app, the call centre):
+    # a store lists its own carts, never another store's.
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("store")
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 

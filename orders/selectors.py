@@ -167,21 +167,42 @@ def pickup_counts(*, location_ids, now=None) -> dict[str, int]:
 
 
 # --- carts ----------------------------------------------------------------------------------
-def cart_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Cart]:
-    """Any selling actor may continue any cart it can name (by its id or its customer):
-    that is how a store terminal picks up the cart started on the website."""
-    filters = filters or {}
+def _carts() -> QuerySet[Cart]:
     # The lines bring their products and channel prices, which the pricing engine then
     # takes as they are (``services.carts.cart_price``) instead of reading them again.
-    queryset = Cart.objects.select_related("customer").prefetch_related(
+    return Cart.objects.select_related("customer").prefetch_related(
         Prefetch("lines", queryset=CartLine.objects.select_related("product")), "lines__product__channel_prices"
     )
+
+
+def cart_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Cart]:
+    """A customer's carts, whoever started them (how a store picks up the cart started on
+    the website), or without a customer the caller's own carts (``_carts_in_scope``)."""
+    filters = filters or {}
+    queryset = _carts()
     if filters.get("customer"):
         queryset = queryset.filter(customer_id=filters["customer"])
+    else:
+        queryset = _carts_in_scope(queryset, actor)
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
     return queryset.order_by("-updated_at")
 
 
+def _carts_in_scope(queryset: QuerySet[Cart], actor: Actor) -> QuerySet[Cart]:
+    """Without a customer to look for, a caller lists only its own carts: a till those of
+    its store, store staff those of their stores (nothing of another store), the website,
+    the app or the call centre those of its channel; the ERP and head-office staff all."""
+    if actor.is_pos:
+        return queryset.filter(location=actor.location)
+    if actor.is_store_staff and not actor.acts_everywhere:
+        return queryset.filter(location_id__in=actor.location_ids)
+    if actor.user is not None or actor.is_integration:
+        return queryset
+    return queryset.filter(channel=actor.channel)
+
+
 def cart_get(*, actor: Actor, cart_id) -> Cart | None:
-    return cart_list(actor=actor).filter(pk=cart_id).first()
+    """Any selling actor may continue any cart it can name by its id (a UUID, shown to
+    the customer as a QR code)."""
+    return _carts().filter(pk=cart_id).first()

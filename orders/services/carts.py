@@ -97,7 +97,7 @@ def cart_price(cart: Cart, *, now: datetime | None = None) -> dict:
 def cart_create(*, actor: Actor, customer: Customer | None = None) -> Cart:
     now = timezone.now()
     return Cart.objects.create(channel=actor.channel_or_default, customer=customer, actor_label=actor.label[:160],
-                               created_at=now, updated_at=now)
+                               location=actor.location, created_at=now, updated_at=now)
 
 
 @transaction.atomic

@@ -326,3 +326,21 @@ def test_global_search_of_store_a_staff_lists_nothing_of_store_b(world):
     # The exact number still opens an order of another store (returns are taken anywhere).
     opened = caller.get("/search/", {"q": world["sale_b"], "go": "1"})
     assert opened.url.endswith(f"/orders/{world['sale_b']}/")
+
+
+@pytest.mark.parametrize("caller_name", ["pos_a", "manager_a", "staff_a"])
+def test_cart_lists_of_store_a_show_nothing_of_store_b(caller_name, world):
+    """A till lists the carts started at its store; another store's carts stay out unless
+    the caller names their customer (that is how a store picks up a customer's cart)."""
+    till_a = Actor.for_client(make_api_client("pos", location=world["store"])[0])
+    till_b = Actor.for_client(make_api_client("pos", location=world["other_store"])[0])
+    cart_a = order_services.cart_create(actor=till_a)
+    customer_b = CustomerFactory()
+    cart_b = order_services.cart_create(actor=till_b, customer=customer_b)
+    caller = make_callers(world)[caller_name]
+
+    listed = {cart["id"] for cart in caller.get("/api/v1/carts/?page_size=200").json()["results"]}
+    assert str(cart_a.pk) in listed
+    assert str(cart_b.pk) not in listed
+    by_customer = caller.get(f"/api/v1/carts/?customer={customer_b.pk}").json()["results"]
+    assert [cart["id"] for cart in by_customer] == [str(cart_b.pk)]
