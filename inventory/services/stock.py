@@ -374,7 +374,8 @@ def stock_reserve(
 
 
 def _close_reservations(*, reference: str, actor: Actor, sku: str | None, consume: bool) -> list[Reservation]:
-    candidates = Reservation.objects.filter(reference=reference, status=Reservation.Status.ACTIVE)
+    # Found the way ``stock_reserve`` stored it: cut to the column's 100 characters.
+    candidates = Reservation.objects.filter(reference=reference[:100], status=Reservation.Status.ACTIVE)
     if sku is not None:
         candidates = candidates.filter(product__sku=sku)
     keys = set(candidates.values_list("product_id", "location_id"))

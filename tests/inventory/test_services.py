@@ -293,3 +293,18 @@ def test_threshold_is_scoped_and_validated(product, store, other_store):
     with pytest.raises(InvalidQuantity):
         services.stock_threshold_set(sku=product.sku, location=store, threshold=-1, actor=staff)
     assert level_of(product, store).low_stock_threshold == 4
+
+
+def test_a_hold_with_a_reference_longer_than_its_column_is_released_by_that_reference(db):
+    from inventory import services
+    from omni.actor import Actor
+    from tests.factories.inventory import ProductFactory, stock
+    from tests.factories.omni import LocationFactory
+
+    location = LocationFactory(code="long-ref")
+    product = ProductFactory()
+    stock(product, location, 5)
+    reference = "CART-" + "x" * 150
+    services.stock_reserve(location=location, lines={product.sku: 2}, reference=reference, actor=Actor.system())
+    released = services.stock_release(reference=reference, actor=Actor.system())
+    assert [r.quantity for r in released] == [2]
