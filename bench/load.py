@@ -63,6 +63,7 @@ Not part of the test run.
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import csv
 import http.client
@@ -97,7 +98,7 @@ def environment(redis_url: str) -> None:
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
     os.environ["OMNI_API_THROTTLE_RATE"] = "1000000/s"
     os.environ["DJANGO_LOG_LEVEL"] = "ERROR"
-    os.environ["OMNI_LOG_FORMAT"] = "console"
+    os.environ["OMNI_LOG_FORMAT"] = "json"  # as in production (the console format renders tracebacks slowly)
     os.environ["OMNI_SMS_BACKEND"] = "omni.sms.MemorySmsBackend"
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
     os.environ["CACHE_URL"] = redis_url
@@ -252,13 +253,23 @@ def report(prefix: Path, seconds: int) -> list[dict]:
 
 
 def server_errors(log: Path) -> int:
+    """Exceptions the server logged (JSON lines, as in production), by request and last line."""
     text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
-    tracebacks = text.count("Traceback (most recent call last)")
-    if tracebacks:
-        print(f"\nserver: {tracebacks} traceback(s) in {log}; the first:")
-        start = text.index("Traceback (most recent call last)")
-        print("\n".join(text[max(0, start - 600):].splitlines()[:40]))
-    return tracebacks
+    found: collections.Counter = collections.Counter()
+    for line in text.splitlines():
+        if "Traceback (most recent call last)" not in line:
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            record = {"exception": line}
+        exception = str(record.get("exception", "")).strip().splitlines() or ["?"]
+        found[(str(record.get("request", "?")), exception[-1][:300])] += 1
+    if found:
+        print(f"\nserver: {sum(found.values())} exception(s) logged in {log}:")
+        for (request, last), count in found.most_common():
+            print(f"{count:7d}  {request}  {last}")
+    return sum(found.values())
 
 
 def consistency() -> tuple[int, int]:
