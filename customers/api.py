@@ -290,7 +290,7 @@ class CustomerTimelineApi(APIView):
         responses={200: TIMELINE_SCHEMA},
     )
     def get(self, request, customer_id):
-        customer = customer_get(actor=Actor.from_request(request), customer_id=customer_id)
+        customer = customer_get(actor=Actor.from_request(request), customer_id=customer_id, details=False)
         try:
             limit = max(1, min(int(request.query_params.get("limit", TIMELINE_DEFAULT)), TIMELINE_MAX))
         except ValueError:

@@ -38,7 +38,9 @@ BUDGETS: dict[str, tuple[str, int, str]] = {
     "GET /stock/{sku}/": ("locations", 2, "web"),
     "GET /stock/?skus=": ("locations", 2, "web"),
     "GET /customers/{id}/": ("lines", 3, "call_centre"),  # customer, channels, segments
-    "GET /customers/{id}/timeline/": ("lines", 8, "call_centre"),  # over 3: customer (3) + one per entry kind
+    # Over 3: the customer, then one read per kind of entry (contacts, messages, consents,
+    # orders, touchpoints), each from the app that owns it (customers.timeline's registry).
+    "GET /customers/{id}/timeline/": ("lines", 6, "call_centre"),
     "POST /pricing/quote/ (lines)": ("lines", 3, "web"),  # products, channel prices, promotions
     "POST /pricing/quote/ (promotions)": ("promotions", 3, "web"),
     "GET /carts/{id}/ (lines)": ("lines", 4, "web"),  # over 3: cart, lines, channel prices, promotions
