@@ -31,7 +31,7 @@ What it does:
      ``POST /orders/{number}/ready/`` (the customer's SMS or e-mail is sent) then
      ``POST /orders/{number}/collect/`` with the pickup code the shopper received; lists
      its pickup board and looks stock up at its location meanwhile;
-4. stops gunicorn (always, also on failure or Ctrl-C), checks that the stock ledger,
+4. stops gunicorn (always, also on failure, Ctrl-C or SIGTERM), checks that the stock ledger,
    the levels and the reservations still agree, and prints the table.
 
 How to read it: one row per endpoint (ids in paths shown as ``{sku}``, ``{id}``,
@@ -39,10 +39,14 @@ How to read it: one row per endpoint (ids in paths shown as ``{sku}``, ``{id}``,
 requests per second over the run, and latency percentiles in ms as the client saw them
 (locust rounds values above 100 ms to two significant digits). "Aggregated" is every
 request together. Below it, each distinct failure (status and start of the body) with its
-count, and any server-side traceback found in gunicorn's log. Users wait 0.2 to 1 s
-between actions (agents 1 to 3 s), so the offered load grows with ``--users``; on a small
-machine, locust, gunicorn and PostgreSQL share the same cores, and the figures are a
-measurement of that machine at that moment: compare runs on the same machine only.
+count, and the exceptions the server logged (by request and last line), then the orders
+of the run by status and the stock check. The run's files (the users' configuration,
+locust's CSV and log, gunicorn's log) stay in the ``/tmp/load_*`` directory it names.
+
+Users wait 0.2 to 1 s between actions (agents 1 to 3 s), so the offered load grows with
+``--users``; past what the server can take, throughput stays flat and latencies grow. On
+a small machine locust, gunicorn and PostgreSQL share the same cores, and the figures
+are a measurement of that machine at that moment: compare runs on the same machine only.
 Clients keep their connections open (``--keep-alive 30``), and a gthread worker keeps
 the connections it accepted, so the users may spread unevenly over the workers (``top``
 shows it); ``--keep-alive 0`` closes every connection and spreads the load per request.
