@@ -7,9 +7,9 @@
 Each benchmark prints its own report as it runs, and records its key figures through
 ``bench/_figures.py`` in a file this runner names (``BENCH_FIGURES``). At the end the
 runner prints one Markdown table (benchmark | figure | value | unit) under a header naming
-the date, the machine and the commit, and writes it to ``bench/figures.md`` (``--output``
-to change). A benchmark that fails is reported, the others still run, and the exit
-status is then 1.
+the date, the machine and the commit, and writes it to ``bench/figures.md`` when every
+benchmark ran (``--output FILE`` writes it elsewhere, partial runs included). A benchmark
+that fails is reported, the others still run, and the exit status is then 1.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def table(figures: list[dict], runs: list[tuple[str, int, float]], quick: bool) 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("benchmarks", nargs="*", metavar="NAME", help=f"among {', '.join(SCRIPTS)} (default: all)")
-    parser.add_argument("--output", type=Path, default=BENCH / "figures.md")
+    parser.add_argument("--output", type=Path, help="default: bench/figures.md when every benchmark runs")
     args = parser.parse_args()
     unknown = set(args.benchmarks) - set(SCRIPTS)
     if unknown:
@@ -121,8 +121,12 @@ def main() -> int:
         os.unlink(figures_path)
     text = table(figures, runs, quick)
     print("\n" + text)
-    args.output.write_text(text, encoding="utf-8")
-    print(f"written to {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
+    output = args.output or (BENCH / "figures.md" if chosen == SCRIPTS else None)
+    if output is None:
+        print("(some benchmarks only: bench/figures.md left as it was; --output FILE to write this table)")
+    else:
+        output.write_text(text, encoding="utf-8")
+        print(f"written to {output.resolve().relative_to(ROOT) if output.resolve().is_relative_to(ROOT) else output}")
     return 0 if all(code == 0 for _name, code, _seconds in runs) else 1
 
 
