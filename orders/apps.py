@@ -7,6 +7,7 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
+        from customers.exports import register_customer_export
         from customers.signals import customer_erased, customers_merged
         from customers.timeline import register_timeline_source
         from omni.api_urls import ROOT_LINKS
@@ -27,6 +28,7 @@ class OrdersConfig(AppConfig):
         )
         registry.add_seeder("orders", seed_orders)
         register_timeline_source(hooks.timeline_entries)
+        register_customer_export("orders", hooks.export_orders)
         hooks.register_facts()
         customers_merged.connect(hooks.on_customers_merged, dispatch_uid="orders-customers-merged")
         customer_erased.connect(hooks.on_customer_erased, dispatch_uid="orders-customer-erased")

@@ -138,3 +138,34 @@ def on_customer_erased(sender, customer_id, actor=None, **kwargs) -> None:
     Order.objects.filter(customer_id=customer_id, shipping_address__isnull=False).update(
         shipping_address={"erased": True}
     )
+
+
+# --- personal-data export -------------------------------------------------------------------------
+def export_orders(customer) -> list[dict]:
+    """The customer's orders for their personal-data export: what they bought, where, and
+    the shipping addresses they gave."""
+    orders = (
+        Order.objects.filter(customer=customer)
+        .select_related("pickup_location", "fulfilment_location")
+        .prefetch_related("lines")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "number": order.number,
+            "channel": order.channel,
+            "status": order.status,
+            "fulfilment": order.fulfilment,
+            "pickup_location": order.pickup_location.code if order.pickup_location else None,
+            "shipping_address": order.shipping_address,
+            "codes": order.codes,
+            "total": f"{order.total:.2f}",
+            "created_at": order.created_at.isoformat(),
+            "lines": [
+                {"sku": line.sku, "name": line.name, "quantity": line.quantity, "total": f"{line.total:.2f}",
+                 "returned_quantity": line.returned_quantity}
+                for line in order.lines.all()
+            ],
+        }
+        for order in orders
+    ]

@@ -11,6 +11,7 @@ from omni.actor import Actor
 from omni.errors import Forbidden
 from omni.models import Message
 
+from ..exports import customer_exports
 from ..models import (
     ConsentEvent,
     Contact,
@@ -103,6 +104,8 @@ def customer_export(*, customer: Customer, actor: Actor) -> dict:
             {key: (_iso(value) if key == "at" else value) for key, value in entry.items()}
             for entry in customer_timeline(customer, limit=EXPORT_TIMELINE_LIMIT)
         ],
+        # What the higher apps hold about the customer (orders and their addresses...).
+        **{key: exporter(customer) for key, exporter in customer_exports().items()},
     }
 
 

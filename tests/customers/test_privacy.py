@@ -177,3 +177,19 @@ def test_erased_customer_is_not_listed_and_refuses_updates(api_as):
     response = web.patch(f"{URL}{customer.pk}/", {"first_name": "Back"})
     assert response.status_code == 409
     assert response.json()["code"] == "customer_erased"
+
+
+def test_export_includes_the_orders_and_the_addresses_given(staff_client, store, warehouse):
+    """Orders register their part of the export (customers.exports): what was bought and
+    the shipping address, which is personal data too."""
+    from tests.factories.inventory import ProductFactory, stock
+    from tests.factories.orders import place_delivery
+
+    customer = CustomerFactory()
+    product = ProductFactory(sku="CAP-EXPORT")
+    stock(product, warehouse, 5)
+    order = place_delivery(lines={product.sku: 2}, customer=customer)
+    exported = staff_client("admin").get(f"{URL}{customer.pk}/export/").json()
+    [line] = [o for o in exported["orders"] if o["number"] == order.number][0]["lines"]
+    assert (line["sku"], line["quantity"]) == ("CAP-EXPORT", 2)
+    assert exported["orders"][0]["shipping_address"] == order.shipping_address
