@@ -396,7 +396,11 @@ LOGGING = {
             "processors": [
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                 mask_personal_data,
-                structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty()),
+                # Plain tracebacks: the rich ones print every frame's locals (SQL
+                # parameters, customers' data) past mask_personal_data.
+                structlog.dev.ConsoleRenderer(
+                    colors=sys.stderr.isatty(), exception_formatter=structlog.dev.plain_traceback
+                ),
             ],
             "foreign_pre_chain": _LOG_PRE_CHAIN,
         },

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customers.models import Customer
 from inventory.models import Product
@@ -30,7 +31,7 @@ HALF_CENT = Decimal("0.005")
 
 class Cart(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("cart status", "Open")
         CONVERTED = "converted", _("Converted")
         ABANDONED = "abandoned", _("Abandoned")
 

@@ -40,4 +40,7 @@ FR = {
     "Redemptions:": "Utilisations :",
     "Last campaign:": "Dernière campagne :",
     "%(sent)s codes sent to %(audience)s members": "%(sent)s codes envoyés à %(audience)s membres",
+    # Words that mean two things: keyed "context\x04msgid" (pgettext).
+    "cart status\x04Open": "Ouvert",
+    "product\x04Inactive": "Inactif",
 }

@@ -31,8 +31,10 @@ def main() -> int:
     catalogue.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     missing = []
     for entry in catalogue:
-        if entry.msgid in fr:
-            translated = fr[entry.msgid]
+        # A string with a context (pgettext) is keyed "context\x04msgid", as gettext does.
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        if key in fr:
+            translated = fr[key]
             if entry.msgid_plural:
                 singular, plural = translated if isinstance(translated, tuple) else (translated, translated)
                 entry.msgstr_plural = {0: singular, 1: plural}
@@ -41,7 +43,7 @@ def main() -> int:
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
         elif "fuzzy" in entry.flags or not (entry.msgstr or any(entry.msgstr_plural.values())):
-            missing.append(entry.msgid)  # a fuzzy guess from a similar string is no translation
+            missing.append(key)  # a fuzzy guess from a similar string is no translation
     catalogue.save(str(PO))
     catalogue.save_as_mofile(str(PO.with_suffix(".mo")))
     for msgid in missing:

@@ -18,7 +18,7 @@ def test_french_catalogue_is_complete():
 
 
 def test_compiled_catalogue_is_up_to_date():
-    source = {entry.msgid: entry.msgstr for entry in polib.pofile(str(PO)) if not entry.msgid_plural}
+    source = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in polib.pofile(str(PO)) if not entry.msgid_plural}
     mo = polib.mofile(str(PO.with_suffix(".mo")))
-    compiled = {entry.msgid: entry.msgstr for entry in mo if not entry.msgid_plural}
+    compiled = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in mo if not entry.msgid_plural}
     assert compiled == source
