@@ -11,6 +11,9 @@ from django.db.models import Count, QuerySet, Window
 from rest_framework import pagination
 
 TOTAL = "_page_total"
+# Past this row nothing is listed: a page number beyond it is simply past the end (and
+# would overflow the database's OFFSET).
+MAX_OFFSET = 2**31 - 1
 
 
 class WindowCountPaginator(Paginator):
@@ -20,6 +23,8 @@ class WindowCountPaginator(Paginator):
             return super().page(number)
         number = self._page_number(number)
         bottom = (number - 1) * self.per_page
+        if bottom > MAX_OFFSET:
+            raise EmptyPage(self.error_messages["no_results"])
         rows = list(queryset.annotate(**{TOTAL: Window(Count("pk"))})[bottom : bottom + self.per_page])
         if rows:
             self.__dict__["count"] = getattr(rows[0], TOTAL)  # fills the cached_property

@@ -51,3 +51,12 @@ def test_malformed_json_is_a_400(api_as):
     response = erp.generic("POST", "/api/v1/locations/", "{not json", content_type="application/json",
                            headers={"Authorization": f"Token {erp.token}"})
     assert response.status_code == 400
+
+
+def test_a_page_far_past_the_end_is_a_404_not_a_500(api_as):
+    api = api_as("web")
+    for page in ("2", "644320821881839232", "99999999999999999999999"):
+        response = api.get(f"/api/v1/locations/?page={page}&page_size=160")
+        assert response.status_code == 404, (page, response.content[:200])
+    assert api.get("/api/v1/locations/?page=0").status_code == 404
+    assert api.get("/api/v1/locations/?page=abc").status_code == 404
