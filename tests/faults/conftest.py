@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -22,26 +19,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.live import PrivateRedis, database_url, free_port, private_redis, wait_for  # noqa: F401 - the tests import them from here
+
 BASE_DIR = Path(settings.BASE_DIR)
 VENV_BIN = Path(sys.executable).parent
-
-
-def wait_for(condition: Callable[[], object], *, timeout: float, interval: float = 0.05, what: str = "condition"):
-    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------
@@ -56,64 +37,7 @@ def side_connection(*, autocommit: bool = True):
     )
 
 
-def database_url() -> str:
-    """DATABASE_URL of the test database, for processes started by a test."""
-    params = connection.settings_dict
-    auth = params["USER"] + (f":{params['PASSWORD']}" if params["PASSWORD"] else "")
-    return f"postgres://{auth}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}/{params['NAME']}"
-
-
 # --- Redis ---------------------------------------------------------------------------------
-class PrivateRedis:
-    """A redis-server of the test's own, on a free port, that the test may stop and start."""
-
-    def __init__(self, directory: Path) -> None:
-        self.port = free_port()
-        self.directory = directory
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603 - a fixed binary and fixed arguments
-            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        wait_for(self.ping, timeout=10, what="redis-server to answer")
-
-    def ping(self) -> bool:
-        import redis
-
-        try:
-            return bool(redis.Redis(port=self.port, socket_connect_timeout=0.5).ping())
-        except redis.RedisError:
-            return False
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.process = None
-
-    def client(self):
-        import redis
-
-        return redis.Redis(port=self.port, socket_connect_timeout=1, socket_timeout=5)
-
-
-@pytest.fixture
-def private_redis(tmp_path_factory):
-    if not shutil.which("redis-server"):
-        pytest.skip("needs the redis-server binary")
-    server = PrivateRedis(tmp_path_factory.mktemp("faults_redis"))
-    server.start()
-    yield server
-    server.kill()
-
-
 # --- a fake SMS provider --------------------------------------------------------------------
 class FakeSmsProvider:
     """An HTTP SMS provider in a thread of the test. ``mode`` is how it behaves now:

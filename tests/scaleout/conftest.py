@@ -8,60 +8,25 @@ end of its test (never by name: other gunicorn or Celery processes may run on th
 from __future__ import annotations
 
 import os
-import re
 import signal
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
-from django.db import connection
+
+from tests.live import database_url, free_port, private_redis, wait_for  # noqa: F401 - the tests import them from here
 
 BASE_DIR = Path(settings.BASE_DIR)
 BIN = Path(sys.executable).parent
-SCALE_REDIS_DB = 10
 
 
-def database_url() -> str:
-    """The URL of the database this test runs on (the test database, not DATABASE_URL's)."""
-    params = connection.settings_dict
-    user = quote(params["USER"] or "", safe="")
-    password = f":{quote(params['PASSWORD'], safe='')}" if params.get("PASSWORD") else ""
-    host = params["HOST"] or "127.0.0.1"
-    port = f":{params['PORT']}" if params.get("PORT") else ""
-    return f"postgres://{user}{password}@{host}{port}/{params['NAME']}"
 
 
-def scale_broker_url() -> str | None:
-    """Redis db 10 on the configured broker's server; None without a Redis broker."""
-    configured = settings.CELERY_BROKER_URL
-    if not configured.startswith(("redis://", "rediss://")):
-        return None
-    parts = urlsplit(configured)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{SCALE_REDIS_DB}", "", ""))
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(condition: Callable[[], object], *, timeout: float, interval: float = 0.1, what: str = ""):
-    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what or condition}")
-        time.sleep(interval)
 
 
 def base_environment(**overrides: str) -> dict[str, str]:
@@ -77,14 +42,14 @@ def base_environment(**overrides: str) -> dict[str, str]:
 
 
 class Processes:
-    """Children started for one test, each in its own process group, logs in /tmp/scale_*."""
+    """Children started for one test, each in its own process group, logs in ``directory``."""
 
-    def __init__(self, name: str) -> None:
-        self.name = re.sub(r"\W+", "_", name)[:60]
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
         self.started: list[tuple[str, subprocess.Popen, Path]] = []
 
     def start(self, label: str, args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, Path]:
-        log = Path(f"/tmp/scale_{self.name}_{label}.log")
+        log = self.directory / f"{label}.log"
         with log.open("wb") as output:
             process = subprocess.Popen(
                 args, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
@@ -132,8 +97,8 @@ def group_members(leader: int) -> set[int]:
 
 
 @pytest.fixture
-def processes(request, transactional_db):
+def processes(tmp_path, transactional_db):
     """Started after the test database and stopped before it is flushed."""
-    group = Processes(request.node.name)
+    group = Processes(tmp_path)
     yield group
     group.stop_all()

@@ -33,17 +33,13 @@ from orders.models import Order
 from tests.factories.customers import CustomerFactory
 from tests.factories.inventory import ProductFactory, stock
 from tests.factories.omni import LocationFactory, make_api_client
-from tests.scaleout.conftest import BASE_DIR, BIN, base_environment, database_url, free_port, scale_broker_url, wait_for
+from tests.scaleout.conftest import BASE_DIR, BIN, base_environment, database_url, free_port, wait_for
 
-BROKER_URL = scale_broker_url()
 ORDERS = 30
 UNITS = 10
 WEB_PROCESSES = 3
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.skipif(BROKER_URL is None, reason="needs a Redis CELERY_BROKER_URL (CI runs it on Redis)"),
-]
+pytestmark = pytest.mark.postgres_only
 
 
 class FakeSmsProvider(ThreadingHTTPServer):
@@ -90,9 +86,9 @@ def sms_provider():
 
 
 @pytest.fixture
-def broker():
-    """A Celery app that only publishes to db 10 (by task name), emptied before and after."""
-    app = Celery("scaleout-publisher", broker=BROKER_URL)
+def broker(private_redis):
+    """A Celery app that only publishes (by task name) to the test's own Redis."""
+    app = Celery("scaleout-publisher", broker=private_redis.url)
     app.conf.broker_connection_timeout = 2
 
     def empty():
@@ -173,8 +169,8 @@ def test_orders_and_messages_across_processes(processes, sms_provider, broker, t
         DATABASE_URL=database_url(),
         DATABASE_POOL_MIN="1",
         DATABASE_POOL_MAX="4",
-        CELERY_BROKER_URL=BROKER_URL,
-        CACHE_URL=BROKER_URL,
+        CELERY_BROKER_URL=broker.conf.broker_url,
+        CACHE_URL=broker.conf.broker_url,
         OMNI_SMS_BACKEND="omni.sms.HttpSmsBackend",
         OMNI_SMS_HTTP_URL=sms_provider.url,
         OMNI_SMS_HTTP_TOKEN="scale-test",
