@@ -13,6 +13,9 @@
    the first is still running 409 ``idempotency_key_in_use``.
 
 Records are kept ``OMNI_IDEMPOTENCY_TTL_HOURS`` (24 h) and purged by a periodic task.
+
+A view whose answer carries a secret (a pickup code) keeps it out of the record with
+``body_to_store(data)`` and puts it back on replay with ``body_to_replay(data)``.
 """
 
 from __future__ import annotations
@@ -112,8 +115,10 @@ def _release(claimed: IdempotencyRecord) -> None:
         logger.warning("idempotency key %s not released", claimed.pk, exc_info=True)
 
 
-def _store(claimed: IdempotencyRecord, response: Response) -> None:
+def _store(claimed: IdempotencyRecord, response: Response, view) -> None:
     body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder)) if response.data is not None else None
+    if body is not None and hasattr(view, "body_to_store"):
+        body = view.body_to_store(body)
     IdempotencyRecord.objects.filter(pk=claimed.pk).update(
         state=IdempotencyRecord.State.DONE, response_status=response.status_code, response_body=body
     )
@@ -126,19 +131,21 @@ def run_idempotent(view, request: Request, handler: Callable[[], Response]) -> R
     key = key.strip()[:MAX_KEY_LENGTH]
     claimed = _claim(_scope(request), key, _fingerprint(request))
     if isinstance(claimed, Response):
+        if hasattr(view, "body_to_replay") and claimed.data is not None:
+            claimed.data = view.body_to_replay(claimed.data)
         return claimed
     try:
         try:
             with all_or_nothing():  # what the request creates and its record commit together
                 response = handler()
                 if response.status_code < 500:
-                    _store(claimed, response)  # with what the request created, or not at all
+                    _store(claimed, response, view)  # with what the request created, or not at all
                     return response
         except (APIException, DomainError) as exc:
             # A refusal is an answer too: the replay must give the same one.
             response = view.handle_exception(exc)
             if response.status_code < 500:
-                _store(claimed, response)
+                _store(claimed, response, view)
                 return response
     except BaseException:
         _release(claimed)

@@ -484,7 +484,23 @@ class CartCodesApi(APIView):
         return Response(cart_data(_cart(request, cart_id)))
 
 
-class CartCheckoutApi(APIView):
+class PickupCodeKeptOutOfRecords:
+    """A new click & collect order's pickup code is shown to the client that placed it,
+    and again on an ``Idempotency-Key`` replay. It is derived from the order, never stored:
+    the idempotency record keeps the answer without it and the replay derives it again."""
+
+    def body_to_store(self, data):
+        return {key: value for key, value in data.items() if key != "pickup_code"} if isinstance(data, dict) else data
+
+    def body_to_replay(self, data):
+        if isinstance(data, dict) and data.get("fulfilment") == Fulfilment.CLICK_AND_COLLECT and data.get("number"):
+            order = Order.objects.filter(number=data["number"]).first()
+            if order is not None:
+                return {**data, "pickup_code": services.pickup_code_for(order)}
+        return data
+
+
+class CartCheckoutApi(PickupCodeKeptOutOfRecords, APIView):
     actor_rules = {"POST": sells}
 
     @extend_schema(request=FulfilmentInput, responses={201: OrderSerializer})
@@ -503,7 +519,7 @@ class CartCheckoutApi(APIView):
 
 
 # --- orders ------------------------------------------------------------------------------------
-class OrderListCreateApi(APIView):
+class OrderListCreateApi(PickupCodeKeptOutOfRecords, APIView):
     actor_rules = {"POST": sells}
     FILTERS = ("status", "pickup_location", "customer", "channel", "fulfilment")
 
