@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import UTC
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import Aggregate, Subquery, TextField
@@ -27,6 +28,12 @@ class JSONArrayAgg(Aggregate):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # As text: psycopg would parse the JSON itself, numbers as floats; rows_as reads
+        # them as Decimals, so that money stays exact.
+        sql, params = super().as_sql(compiler, connection, **extra_context)
+        return f"({sql})::text", params
 
 
 def json_rows(queryset: models.QuerySet, *, group_by: str, fields: Iterable[str]) -> Subquery:
@@ -46,7 +53,7 @@ def rows_as(model: type[models.Model], value, *, order_by: Iterable[str] = ()) -
     """The instances of ``model`` that a ``json_rows`` value describes, in ``order_by`` order."""
     if not value:
         return []
-    rows = json.loads(value) if isinstance(value, str) else value  # psycopg parses JSON itself
+    rows = json.loads(value, parse_float=Decimal) if isinstance(value, str) else value
     instances = [model(**{name: _python(model, name, raw) for name, raw in row.items()}) for row in rows]
     order_by = list(order_by)
     if order_by:
@@ -64,6 +71,9 @@ def _python(model, name: str, raw):
         return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
     if isinstance(field, models.ForeignKey):
         return raw
+    if isinstance(field, models.DecimalField) and raw is not None:
+        # As Django reads the column: to the field's places (SQLite keeps 19.90 as 19.9).
+        return field.to_python(raw).quantize(Decimal(1).scaleb(-field.decimal_places))
     return field.to_python(raw)
 
 

@@ -12,6 +12,7 @@ from django.db.models.functions import Cast
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 
+from inventory.selectors import with_channel_prices
 from omni.actor import Actor
 from omni.jsonrows import json_rows, rows_as, set_prefetched
 from omni.models import Message
@@ -170,9 +171,8 @@ def pickup_counts(*, location_ids, now=None) -> dict[str, int]:
 def _carts() -> QuerySet[Cart]:
     # The lines bring their products and channel prices, which the pricing engine then
     # takes as they are (``services.carts.cart_price``) instead of reading them again.
-    return Cart.objects.select_related("customer").prefetch_related(
-        Prefetch("lines", queryset=CartLine.objects.select_related("product")), "lines__product__channel_prices"
-    )
+    lines = with_channel_prices(CartLine.objects.select_related("product"), product="product")
+    return Cart.objects.select_related("customer").prefetch_related(Prefetch("lines", queryset=lines))
 
 
 def cart_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Cart]:

@@ -33,18 +33,19 @@ SIZES = {"lines": (1, 10), "locations": (1, 20), "promotions": (10, 1000)}
 # "over 3" marks a read that costs more than 3: its present count is its budget.
 BUDGETS: dict[str, tuple[str, int, str]] = {
     "GET /locations/": ("locations", 1, "web"),
-    "GET /products/": ("lines", 2, "web"),  # rows, channel prices
-    "GET /products/{sku}/": ("locations", 2, "web"),
+    # A product's channel prices come as JSON inside its own query (inventory.selectors).
+    "GET /products/": ("lines", 1, "web"),
+    "GET /products/{sku}/": ("locations", 1, "web"),
     "GET /stock/{sku}/": ("locations", 2, "web"),
     "GET /stock/?skus=": ("locations", 2, "web"),
     "GET /customers/{id}/": ("lines", 3, "call_centre"),  # customer, channels, segments
     # Over 3: the customer, then one read per kind of entry (contacts, messages, consents,
     # orders, touchpoints), each from the app that owns it (customers.timeline's registry).
     "GET /customers/{id}/timeline/": ("lines", 6, "call_centre"),
-    "POST /pricing/quote/ (lines)": ("lines", 3, "web"),  # products, channel prices, promotions
-    "POST /pricing/quote/ (promotions)": ("promotions", 3, "web"),
-    "GET /carts/{id}/ (lines)": ("lines", 4, "web"),  # over 3: cart, lines, channel prices, promotions
-    "GET /carts/{id}/ (promotions)": ("promotions", 4, "web"),
+    "POST /pricing/quote/ (lines)": ("lines", 2, "web"),  # products with their prices, promotions
+    "POST /pricing/quote/ (promotions)": ("promotions", 2, "web"),
+    "GET /carts/{id}/ (lines)": ("lines", 3, "web"),  # cart, lines with products and prices, promotions
+    "GET /carts/{id}/ (promotions)": ("promotions", 3, "web"),
     # The order with its history and messages as JSON (omni.jsonrows), then its lines;
     # returns cost one more read, only for orders that have some.
     "GET /orders/{number}/": ("lines", 2, "web"),
@@ -52,10 +53,10 @@ BUDGETS: dict[str, tuple[str, int, str]] = {
     "GET /promotions/": ("promotions", 2, "integration"),  # rows, segments
     # Writes: their present count.
     "POST /stock/movements/": ("locations", 7, "integration"),
-    "POST /carts/{id}/lines/": ("lines", 14, "web"),
-    "POST /orders/": ("lines", 17, "web"),
+    "POST /carts/{id}/lines/": ("lines", 11, "web"),
+    "POST /orders/": ("lines", 15, "web"),
     # With a customer, a promotion that applies and an Idempotency-Key, as the web shop sends it.
-    "POST /carts/{id}/checkout/": ("lines", 23, "web"),
+    "POST /carts/{id}/checkout/": ("lines", 22, "web"),
 }
 
 def _products(n: int, location) -> list[str]:

@@ -31,3 +31,20 @@ def test_history_read_as_json_equals_the_rows(db, store):
 
 def test_no_child_gives_an_empty_list(db):
     assert rows_as(OrderStatusChange, None) == []
+
+
+def test_money_read_as_json_stays_exact(db):
+    """Channel prices come as JSON inside the product's query: read as Decimals at the
+    column's places, never through floats."""
+    from decimal import Decimal
+
+    from inventory.models import ChannelPrice
+    from inventory.selectors import price_for, products_by_sku
+
+    product = ProductFactory(sku="CAP-EXACT", price=Decimal("20.00"))
+    ChannelPrice.objects.create(product=product, channel="web", price=Decimal("19.90"))
+    ChannelPrice.objects.create(product=product, channel="app", price=Decimal("1234567.89"))
+    read = products_by_sku(skus=["CAP-EXACT"])["CAP-EXACT"]
+    assert str(price_for(read, "web")) == "19.90"
+    assert price_for(read, "app") == Decimal("1234567.89")
+    assert price_for(read, "store") == Decimal("20.00")
