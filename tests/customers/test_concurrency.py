@@ -1,38 +1,22 @@
 """Concurrent identical find-or-create requests create one customer (real threads,
 real connections; PostgreSQL and the file-backed SQLite test database)."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from customers.models import Customer, CustomerIdentifier
 from customers.services import customer_find_or_create
 from omni.actor import Actor
+from tests.concurrency import race
 from tests.factories.omni import make_api_client
 
 THREADS = 8
 
 
 def _race(target, count=THREADS):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run(index):
-        try:
-            barrier.wait(timeout=10)
-            results.append(target(index))
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
+    """(what the threads returned, what they raised)."""
+    outcomes = race(count, target)
+    return [o for o in outcomes if not isinstance(o, Exception)], [o for o in outcomes if isinstance(o, Exception)]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,15 +1,14 @@
 """Races with real threads and real connections, on PostgreSQL and file-backed SQLite."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from inventory.models import Reservation, StockLevel
 from inventory.selectors import ledger_mismatches
 from orders.models import Order
 from promotions.models import DiscountCode, Redemption
+from tests.concurrency import race
 from tests.conftest import ApiTestClient
 from tests.factories.inventory import ProductFactory, stock
 from tests.factories.omni import LocationFactory, make_api_client
@@ -19,29 +18,6 @@ THREADS = 30
 UNITS = 10
 
 
-def run_threads(count, work):
-    start = threading.Barrier(count)
-    outcomes = []
-    lock = threading.Lock()
-
-    def run(n):
-        try:
-            start.wait()
-            try:
-                outcome = work(n)
-            except Exception as exc:  # noqa: BLE001 - reported by the assertions
-                outcome = f"error: {exc!r}"
-            with lock:
-                outcomes.append(outcome)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def outcome_of(response):
@@ -57,7 +33,7 @@ def test_thirty_orders_for_ten_units():
     body = {"lines": [{"sku": "RACE-CAP", "quantity": 1}], "fulfilment": "click_and_collect",
             "pickup_location": location.code}
 
-    outcomes = run_threads(THREADS, lambda n: outcome_of(ApiTestClient(token).post("/api/v1/orders/", body)))
+    outcomes = race(THREADS, lambda n: outcome_of(ApiTestClient(token).post("/api/v1/orders/", body)))
 
     assert outcomes.count("created") == UNITS, outcomes
     assert outcomes.count("409 insufficient_stock") == THREADS - UNITS, outcomes
@@ -80,7 +56,7 @@ def test_concurrent_retries_with_one_key_create_one_order():
         response = ApiTestClient(token).post("/api/v1/orders/", body, headers={"Idempotency-Key": "same-key"})
         return outcome_of(response)
 
-    outcomes = run_threads(8, retry)
+    outcomes = race(8, retry)
     assert Order.objects.count() == 1
     assert outcomes.count("created") >= 1, outcomes
     assert set(outcomes) <= {"created", "409 idempotency_key_in_use"}, outcomes
@@ -97,7 +73,7 @@ def test_one_single_use_code_used_concurrently():
     body = {"lines": [{"sku": "CODE-CAP", "quantity": 1}], "fulfilment": "click_and_collect",
             "pickup_location": location.code, "codes": ["ONCE"]}
 
-    outcomes = run_threads(10, lambda n: outcome_of(ApiTestClient(token).post("/api/v1/orders/", body)))
+    outcomes = race(10, lambda n: outcome_of(ApiTestClient(token).post("/api/v1/orders/", body)))
 
     assert outcomes.count("created") == 1, outcomes
     assert set(outcomes) == {"created", "409 code_used"}, outcomes
@@ -126,7 +102,7 @@ def test_one_cart_checked_out_twice_at_once_makes_one_order():
                 {"fulfilment": "click_and_collect", "pickup_location": location.code})
         return outcome_of(response)
 
-    outcomes = run_threads(6, checkout)
+    outcomes = race(6, checkout)
     assert outcomes.count("created") == 1, outcomes
     assert set(outcomes) - {"created"} <= {"409 cart_not_open"}, outcomes
     assert Order.objects.count() == 1
@@ -151,7 +127,7 @@ def test_concurrent_returns_never_exceed_what_was_bought():
                                                      {**body, "location": place.code})
         return outcome_of(response)
 
-    outcomes = run_threads(8, give_back)
+    outcomes = race(8, give_back)
     assert outcomes.count("created") == 3, outcomes
     assert set(outcomes) == {"created", "409 return_exceeds_order"}, outcomes
     assert OrderLine.objects.get(order=order).returned_quantity == 3

@@ -1,49 +1,26 @@
 """A single-use code is redeemed once, whatever the concurrency (real threads, real
 connections; PostgreSQL locks the promotion row, SQLite serialises IMMEDIATE writers)."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from omni.actor import Actor
 from promotions.errors import CodeUsed
 from promotions.models import DiscountCode, Redemption
 from promotions.services import code_redeem
+from tests.concurrency import race
 from tests.factories.promotions import DiscountCodeFactory, PromotionFactory
 
 THREADS = 8
 
 
-def _race(target, count=THREADS):
-    barrier = threading.Barrier(count)
-    outcomes = []
-    lock = threading.Lock()
-
-    def run(n):
-        try:
-            barrier.wait(timeout=10)
-            result = target(n)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            result = exc
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)
 def test_one_single_use_code_redeemed_once_by_concurrent_orders():
     code = DiscountCodeFactory(code="RACE-ONCE")
-    outcomes = _race(
-        lambda n: code_redeem(code="RACE-ONCE", customer=None, order_reference=f"R-{n}", channel="web",
+    outcomes = race(
+        THREADS, lambda n: code_redeem(code="RACE-ONCE", customer=None, order_reference=f"R-{n}", channel="web",
                               actor=Actor.system())
     )
     won = [o for o in outcomes if isinstance(o, Redemption)]
@@ -57,8 +34,8 @@ def test_one_single_use_code_redeemed_once_by_concurrent_orders():
 @pytest.mark.django_db(transaction=True)
 def test_usage_limit_holds_under_concurrency():
     PromotionFactory(code="RACE-LIMIT", requires_code=True, usage_limit=3)
-    outcomes = _race(
-        lambda n: code_redeem(code="RACE-LIMIT", customer=None, order_reference=f"L-{n}", channel="store",
+    outcomes = race(
+        THREADS, lambda n: code_redeem(code="RACE-LIMIT", customer=None, order_reference=f"L-{n}", channel="store",
                               actor=Actor.system())
     )
     assert sum(isinstance(o, Redemption) for o in outcomes) == 3, outcomes
@@ -77,7 +54,7 @@ def test_two_workers_delivering_one_campaign_give_one_code_each():
     customers = [CustomerFactory(sms_consent=True) for _ in range(12)]
     add_members(segment, *customers)
     campaign = CampaignFactory(segment=segment, status=Campaign.Status.SENDING, audience=12)
-    outcomes = _race(lambda n: campaign_deliver(campaign_id=campaign.pk, batch_size=5), count=4)
+    outcomes = race(4, lambda n: campaign_deliver(campaign_id=campaign.pk, batch_size=5))
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert CampaignRecipient.objects.filter(campaign=campaign).count() == 12
     assert DiscountCode.objects.filter(campaign_recipient__campaign=campaign).count() == 12

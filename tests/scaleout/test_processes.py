@@ -30,6 +30,7 @@ from inventory.models import Reservation, StockLevel
 from inventory.selectors import ledger_mismatches
 from omni.models import Message
 from orders.models import Order
+from tests.concurrency import race
 from tests.factories.customers import CustomerFactory
 from tests.factories.inventory import ProductFactory, stock
 from tests.factories.omni import LocationFactory, make_api_client
@@ -121,23 +122,6 @@ def call(port: int, method: str, path: str, token: str, body: dict | None = None
         return error.code, json.loads(error.read() or b"{}")
 
 
-def concurrently(count: int, work) -> list:
-    start = threading.Barrier(count)
-    outcomes: list = [None] * count
-
-    def run(n):
-        start.wait()
-        try:
-            outcomes[n] = work(n)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertions
-            outcomes[n] = f"error: {exc!r}"
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def compose_web_healthcheck() -> str:
@@ -191,7 +175,7 @@ def test_orders_and_messages_across_processes(processes, sms_provider, broker, t
         worker_logs.append(log)
 
     def every_web_process_answers():
-        concurrently(6, lambda n: call(port, "GET", "/healthz", web_token))
+        race(6, lambda n: call(port, "GET", "/healthz", web_token))
         return len(served_by(access_log)) >= WEB_PROCESSES
 
     def workers_ready():
@@ -211,7 +195,7 @@ def test_orders_and_messages_across_processes(processes, sms_provider, broker, t
     # 30 orders at once for the 10 units, through whichever gunicorn process takes each.
     body = {"lines": [{"sku": "SCALE-CAP", "quantity": 1}], "fulfilment": "click_and_collect",
             "pickup_location": store.code, "customer": str(customer.pk), "payment": "paid"}
-    answers = concurrently(ORDERS, lambda n: call(port, "POST", "/api/v1/orders/", web_token, body))
+    answers = race(ORDERS, lambda n: call(port, "POST", "/api/v1/orders/", web_token, body))
     outcomes = Counter("created" if status == 201 else f"{status} {answer.get('code')}" for status, answer in answers)
     assert outcomes == {"created": UNITS, "409 insufficient_stock": ORDERS - UNITS}, (outcomes, answers)
     assert len(served_by(access_log)) >= 2, served_by(access_log)
@@ -224,7 +208,7 @@ def test_orders_and_messages_across_processes(processes, sms_provider, broker, t
 
     # Each order made ready at once: ten pickup SMS, queued by the web processes.
     numbers = [answer["number"] for status, answer in answers if status == 201]
-    readied = concurrently(UNITS, lambda n: call(port, "POST", f"/api/v1/orders/{numbers[n]}/ready/", pos_token))
+    readied = race(UNITS, lambda n: call(port, "POST", f"/api/v1/orders/{numbers[n]}/ready/", pos_token))
     assert [status for status, _answer in readied] == [200] * UNITS, readied
     message_ids = [str(pk) for pk in Message.objects.values_list("pk", flat=True)]
     assert len(message_ids) == UNITS
