@@ -76,8 +76,8 @@ class LineInput(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
 
 
-def validate_skus(lines: list[dict]) -> list[dict]:
-    known = products_by_sku(skus=[line["sku"] for line in lines])
+def validate_skus(lines: list[dict], known: dict | None = None) -> list[dict]:
+    known = products_by_sku(skus=[line["sku"] for line in lines]) if known is None else known
     errors = [
         {} if line["sku"] in known and known[line["sku"]].is_active
         else {"sku": [_("No product has the SKU %(sku)s.") % {"sku": line["sku"]}]}
@@ -117,7 +117,9 @@ class OrderInput(FulfilmentInput):
     codes = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=10)
 
     def validate_lines(self, lines):
-        return validate_skus(lines)
+        # Kept for the order: placing it reads the same products (with their prices) again otherwise.
+        self.products = products_by_sku(skus=[line["sku"] for line in lines])
+        return validate_skus(lines, known=self.products)
 
 
 # --- output ------------------------------------------------------------------------------------
@@ -559,7 +561,8 @@ class OrderListCreateApi(PickupCodeKeptOutOfRecords, APIView):
     def _create(self, request):
         incoming = OrderInput(data=request.data)
         incoming.is_valid(raise_exception=True)
-        order = services.order_place(actor=Actor.from_request(request), **incoming.validated_data)
+        order = services.order_place(actor=Actor.from_request(request), products=incoming.products,
+                                     **incoming.validated_data)
         return _order_response(order, status_code=status.HTTP_201_CREATED, pickup_code=order.pickup_code, fresh=True)
 
 

@@ -202,6 +202,9 @@ class PricedCart:
     total: Decimal
     currency: str
     discounts: list[AppliedDiscount]
+    # The customer's segments it was priced for: recording its discounts checks them again
+    # in the same transaction without reading them twice.
+    segment_ids: frozenset[int] = frozenset()
 
     def as_dict(self) -> dict:
         """The contract's priced structure (amounts as Decimal; serializers format them)."""
@@ -463,6 +466,7 @@ def price(
         total=subtotal - discount_total,
         currency=currency(),
         discounts=discounts,
+        segment_ids=frozenset(segment_ids),
     )
 
 

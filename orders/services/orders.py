@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from inventory.errors import InsufficientStock
+from inventory.models import Product
 from inventory.selectors import products_by_sku
 from inventory.services import stock_consume, stock_release, stock_reserve, stock_sell
 from omni.actor import Actor
@@ -226,9 +227,12 @@ def order_place(
     location: Location | None = None,
     cart=None,
     now: datetime | None = None,
+    products: dict[str, Product] | None = None,
 ) -> Order:
     """Price, reserve (or sell) and record an order, all or nothing. The returned order
-    carries ``pickup_code`` (click & collect) for the creating client only."""
+    carries ``pickup_code`` (click & collect) for the creating client only. ``products``:
+    the lines' products by SKU, as ``inventory.selectors.products_by_sku`` gives them, when
+    the caller already read them."""
     now = now or timezone.now()
     quantities = _clean_lines(lines)
     codes = list(dict.fromkeys(code.strip() for code in codes if code and code.strip()))
@@ -256,7 +260,8 @@ def order_place(
     channel = actor.channel_or_default
 
     # Read once, for pricing, the order lines and the stock operation alike.
-    products = products_by_sku(skus=quantities)
+    if products is None or not set(quantities) <= set(products):
+        products = products_by_sku(skus=quantities)
     priced = pricing_adapter.price_cart(
         lines=[{"sku": sku, "quantity": quantity} for sku, quantity in quantities.items()],
         channel=channel, customer=customer, codes=codes, now=now, products=products,

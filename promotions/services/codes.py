@@ -102,9 +102,12 @@ def _redeem(
     segment_ids: frozenset[int],
     usage: Usage,
     now: datetime,
+    fresh_reference: bool = False,
 ) -> Redemption:
-    """With ``promotion`` locked: check, mark a single-use code redeemed, record."""
-    existing = Redemption.objects.filter(
+    """With ``promotion`` locked: check, mark a single-use code redeemed, record.
+    ``fresh_reference``: an order number created in this transaction, which no redemption
+    can carry yet (no need to look for one)."""
+    existing = None if fresh_reference else Redemption.objects.filter(
         promotion=promotion, order_reference=order_reference, released_at__isnull=True
     ).first()
     if existing is not None and existing.code_id == (discount_code.pk if discount_code else None):
@@ -224,7 +227,7 @@ def redemptions_record(
         raise DomainError(_("An order reference is required."))
     counted = [discount for discount in priced.discounts if discount.code or discount.limited]
     redemptions = _redeem_counted(counted, customer=customer, order_reference=order_reference, channel=channel,
-                                  actor=actor, now=now) if counted else []
+                                  actor=actor, now=now, segment_ids=priced.segment_ids) if counted else []
     uncounted = [
         Redemption(promotion_id=discount.promotion, customer=customer, order_reference=order_reference,
                    channel=channel or "", amount=discount.amount, at=now, actor_user=actor.user,
@@ -238,12 +241,11 @@ def redemptions_record(
     return redemptions
 
 
-def _redeem_counted(discounts, *, customer, order_reference, channel, actor, now) -> list[Redemption]:
+def _redeem_counted(discounts, *, customer, order_reference, channel, actor, now, segment_ids) -> list[Redemption]:
     promotions = _lock({discount.promotion for discount in discounts})
     entered = [normalise_code(d.code) for d in discounts if d.code]
     codes = {code.code: code for code in DiscountCode.objects.filter(code__in=entered)}
     usage = usage_for(promotion_ids=list(promotions), customer=customer)
-    segment_ids = customer_segment_ids(customer)
     redemptions = []
     for discount in discounts:
         promotion = promotions.get(discount.promotion)
@@ -261,6 +263,7 @@ def _redeem_counted(discounts, *, customer, order_reference, channel, actor, now
                 segment_ids=segment_ids,
                 usage=usage.get(discount.promotion, Usage()),
                 now=now,
+                fresh_reference=True,
             )
         )
     return redemptions

@@ -22,7 +22,7 @@ from tests.factories.customers import CustomerFactory
 from tests.factories.inventory import ProductFactory, stock
 from tests.factories.omni import LocationFactory
 from tests.factories.orders import place_pickup
-from tests.factories.promotions import PromotionFactory
+from tests.factories.promotions import DiscountCodeFactory, PromotionFactory
 
 SIZES = {"lines": (1, 10), "locations": (1, 20), "promotions": (10, 1000)}
 
@@ -55,6 +55,9 @@ BUDGETS: dict[str, tuple[str, int, str]] = {
     "POST /stock/movements/": ("locations", 7, "integration"),
     "POST /carts/{id}/lines/": ("lines", 11, "web"),
     "POST /orders/": ("lines", 15, "web"),
+    # A customer's order with a single-use code: the code and its promotion are checked
+    # again under the promotion's lock, and the redemption is a touchpoint of its own.
+    "POST /orders/ (code)": ("lines", 32, "web"),
     # With a customer, a promotion that applies and an Idempotency-Key, as the web shop sends it.
     "POST /carts/{id}/checkout/": ("lines", 22, "web"),
 }
@@ -156,6 +159,19 @@ def scenario(api_as, store, warehouse):
             return api, lambda: ("POST", "/api/v1/orders/",
                                  {"lines": lines, "fulfilment": "click_and_collect",
                                   "pickup_location": store.code, "payment": "paid"}, 201)
+        if endpoint == "POST /orders/ (code)":
+            customer = CustomerFactory(channels=["web"])
+            promotion = PromotionFactory(name="Newsletter -5 EUR", kind="amount", value=Decimal("5"),
+                                         requires_code=True)
+
+            def order_with_code():
+                code = DiscountCodeFactory(promotion=promotion).code
+                return ("POST", "/api/v1/orders/",
+                        {"lines": lines, "fulfilment": "click_and_collect", "pickup_location": store.code,
+                         "customer": str(customer.pk), "codes": [code]}, 201,
+                        {"Idempotency-Key": uuid.uuid4().hex})
+
+            return api, order_with_code
         if endpoint == "GET /orders/{number}/":
             order = place_pickup(location=store, lines={s: 1 for s in skus}, actor=None)
             return api, lambda: ("GET", f"/api/v1/orders/{order.number}/", None, 200)
