@@ -135,7 +135,9 @@ def when(value) -> str | None:
     return _DATETIME.to_representation(value) if value else None
 
 
-def order_data(order: Order, *, notifications=(), pickup_code: str | None = None, fresh: bool = False) -> dict:
+def order_data(order: Order, *, pickup_code: str | None = None, fresh: bool = False) -> dict:
+    """``order`` as ``selectors.with_details`` reads it (or, ``fresh``, as just placed)."""
+    notifications = getattr(order, "prepared_notifications", ())
     lines = order.prepared_lines if fresh else order.lines.all()
     history = order.prepared_history if fresh else order.history.all()
     returns = [] if fresh else order.returns.all()
@@ -338,9 +340,8 @@ def _order_response(order: Order, *, status_code=200, pickup_code=None, fresh=Fa
     """``fresh``: a just-placed order, answered from memory (it has no message yet)."""
     if fresh:
         return Response(order_data(order, pickup_code=pickup_code, fresh=True), status=status_code)
-    order = selectors._with_details(Order.objects.filter(pk=order.pk)).get()
-    notes = selectors.notifications_for([order]).get(order.pk, [])
-    return Response(order_data(order, notifications=notes, pickup_code=pickup_code), status=status_code)
+    order = selectors.with_details(Order.objects.filter(pk=order.pk)).get()
+    return Response(order_data(order, pickup_code=pickup_code), status=status_code)
 
 
 # --- carts -------------------------------------------------------------------------------------
@@ -549,10 +550,7 @@ class OrderListCreateApi(PickupCodeKeptOutOfRecords, APIView):
         queryset = selectors.order_list(actor=Actor.from_request(request), filters=filters)
         paginator = generics.GenericAPIView.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self)
-        notes = selectors.notifications_for(page)
-        return paginator.get_paginated_response(
-            [order_data(order, notifications=notes.get(order.pk, [])) for order in page]
-        )
+        return paginator.get_paginated_response([order_data(order) for order in page])
 
     @extend_schema(request=OrderInput, responses={201: OrderSerializer})
     def post(self, request):
@@ -577,8 +575,7 @@ class OrderDetailApi(APIView):
     @extend_schema(responses={200: OrderSerializer})
     def get(self, request, number):
         order = _order(request, number)
-        notes = selectors.notifications_for([order]).get(order.pk, [])
-        return Response(order_data(order, notifications=notes))
+        return Response(order_data(order))
 
 
 class PickupCodeInput(serializers.Serializer):

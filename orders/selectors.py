@@ -30,7 +30,7 @@ NOTIFICATION_FIELDS = ("id", "medium", "kind", "created_at", "status")
 
 
 class _OrderDetails(ModelIterable):
-    """Orders as ``_with_details`` reads them: their history answered by
+    """Orders as ``with_details`` reads them: their history answered by
     ``order.history.all()``, their messages in ``order.prepared_notifications`` and their
     returns (one more query, only when an order of the batch has any) by
     ``order.returns.all()``, none of which queries the database again."""
@@ -52,7 +52,7 @@ class _OrderDetails(ModelIterable):
         yield from orders
 
 
-def _with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
+def with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
     content_type = ContentType.objects.get_for_model(Order)  # cached by Django after the first call
     queryset = queryset.select_related("customer", "pickup_location", "fulfilment_location").prefetch_related(
         "lines"
@@ -74,7 +74,7 @@ def order_list(*, actor: Actor, filters: dict | None = None, details: bool = Tru
     """``details``: lines, history and returns prefetched (the API); without, what a table
     row shows (the pages)."""
     queryset = _scoped(actor=actor, filters=filters)
-    queryset = _with_details(queryset) if details else queryset.select_related("customer", "pickup_location")
+    queryset = with_details(queryset) if details else queryset.select_related("customer", "pickup_location")
     return queryset.order_by("-created_at", "-pk")
 
 
@@ -115,23 +115,7 @@ def order_get(*, actor: Actor, number: str) -> Order | None:
     """One order by number. Any store terminal or staff member may open any order
     (returns are taken anywhere); acting on it is checked by the services (403)."""
     queryset = Order.objects.all() if actor.is_pos or actor.user is not None else _scoped(actor=actor)
-    return _with_details(queryset).filter(number=number.strip().upper()).first()
-
-
-def notifications_for(orders) -> dict[int, list[Message]]:
-    """The messages about these orders, in one query."""
-    orders = list(orders)
-    if not orders:
-        return {}
-    if all(hasattr(order, "prepared_notifications") for order in orders):  # read with the orders
-        return {order.pk: order.prepared_notifications for order in orders}
-    content_type = ContentType.objects.get_for_model(Order)
-    by_order: dict[int, list[Message]] = defaultdict(list)
-    for message in Message.objects.filter(
-        about_type=content_type, about_id__in=[str(order.pk) for order in orders]
-    ).order_by("created_at"):
-        by_order[int(message.about_id)].append(message)
-    return by_order
+    return with_details(queryset).filter(number=number.strip().upper()).first()
 
 
 # --- the click & collect board ---------------------------------------------------------------

@@ -118,7 +118,7 @@ def order_list(request):
 def _detail_context(actor: Actor, order: Order) -> dict:
     return {
         "order": order,
-        "notifications": selectors.notifications_for([order]).get(order.pk, []),
+        "notifications": order.prepared_notifications,
         "may_prepare": order.is_pickup and may_act_on_pickup(actor, order),
         "may_ship": not order.is_pickup and may_ship(actor, order),
         "may_cancel": order.is_open and may_cancel(actor, order),
