@@ -9,7 +9,7 @@ from customers.models import Contact
 
 from .models import AnonymousLink, Journey, Touchpoint, TouchpointType
 from .services import touchpoint_record
-from .tasks import recompute_journeys
+from .services.ingest import publish_recompute
 
 CONTACT_TYPES = {
     "call": TouchpointType.CALL,
@@ -59,7 +59,7 @@ def on_customers_merged(sender, source_id, target_id, **kwargs) -> None:
     Touchpoint.objects.filter(customer_id=source_id).update(customer_id=target_id)
     AnonymousLink.objects.filter(customer_id=source_id).update(customer_id=target_id)
     Journey.objects.filter(customer_id=source_id).delete()
-    transaction.on_commit(lambda: recompute_journeys.delay([str(target_id)], None))
+    transaction.on_commit(lambda: publish_recompute([str(target_id)], None))
 
 
 def on_customer_erased(sender, customer_id, **kwargs) -> None:

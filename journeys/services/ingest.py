@@ -23,12 +23,13 @@ def _queue_recompute(since_by_customer: dict) -> None:
         return
     customer_ids = [str(customer_id) for customer_id in since_by_customer]
     since = min(since_by_customer.values()).isoformat()
-    transaction.on_commit(lambda: _publish_recompute(customer_ids, since))
+    transaction.on_commit(lambda: publish_recompute(customer_ids, since))
 
 
-def _publish_recompute(customer_ids: list[str], since: str) -> None:
-    """After commit the order or the events are stored: a broker outage must not turn
-    that success into an error. ``journeys_catch_up`` (beat) rebuilds what was missed."""
+def publish_recompute(customer_ids: list[str], since: str | None) -> None:
+    """Queue the rebuild of these customers' journeys, after a commit: a broker outage
+    must not turn that success into an error. ``journeys_catch_up`` (beat) rebuilds what
+    was missed."""
     try:
         recompute_journeys.delay(customer_ids, since)
     except Exception:  # noqa: BLE001 - the touchpoints are the truth; the journeys follow later
