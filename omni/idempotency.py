@@ -141,6 +141,9 @@ def run_idempotent(view, request: Request, handler: Callable[[], Response]) -> R
                 if response.status_code < 500:
                     _store(claimed, response, view)  # with what the request created, or not at all
                     return response
+                # A failure answered rather than raised creates nothing either: the key is
+                # released below, so whatever the handler wrote must not commit.
+                transaction.set_rollback(True)
         except (APIException, DomainError) as exc:
             # A refusal is an answer too: the replay must give the same one.
             response = view.handle_exception(exc)

@@ -138,3 +138,30 @@ def test_concurrent_retries_create_exactly_one_location():
     assert statuses.count(201) >= 1
     assert set(statuses) <= {201, 409}
     assert IdempotencyRecord.objects.get(key="race").state == IdempotencyRecord.State.DONE
+
+
+@pytest.mark.django_db
+def test_a_failure_answered_without_raising_creates_nothing_and_frees_the_key():
+    """A handler that writes, then answers 5xx instead of raising: its writes are rolled
+    back with the released key, so a retry does not meet half of a first attempt."""
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory, force_authenticate
+    from rest_framework.views import APIView
+
+    from omni.idempotency import run_idempotent
+
+    class HalfDone(APIView):
+        def post(self, request):
+            def handler():
+                Location.objects.create(**LOCATION)
+                return Response({"detail": "the provider is down"}, status=503)
+
+            return run_idempotent(self, request, handler)
+
+    client, _token = make_api_client("integration")
+    request = APIRequestFactory().post("/half-done/", LOCATION, format="json", HTTP_IDEMPOTENCY_KEY="half-1")
+    force_authenticate(request, user=client, token=client)
+    response = HalfDone.as_view()(request)
+    assert response.status_code == 503
+    assert not Location.objects.filter(code=LOCATION["code"]).exists()
+    assert not IdempotencyRecord.objects.exists()
