@@ -31,7 +31,7 @@ def price_cart(*, lines: list[dict], channel: str | None, customer=None, codes: 
     return data
 
 
-def redemptions_record(*, priced: dict, codes: list[str], customer, order_reference: str, channel: str | None,
+def redemptions_record(*, priced: dict, customer, order_reference: str, channel: str | None,
                        actor) -> None:
     """Record the order's discounts in the caller's transaction; refused with the
     contract's code error if a code or a limit was used up meanwhile."""

@@ -103,7 +103,7 @@ def _locked(order: Order) -> Order:
     )
 
 
-def _transition(order: Order, to_status: str, *, actor: Actor, now: datetime, note: str = "") -> str:
+def _transition(order: Order, to_status: str, *, now: datetime) -> str:
     allowed_from = TRANSITIONS.get(order.fulfilment, {}).get(to_status, ())
     if order.status not in allowed_from:
         raise InvalidTransition(
@@ -309,7 +309,7 @@ def order_place(
 
     # The contended rows (promotions' usage, then stock levels) are locked last, in this
     # one order by every placement, so that they are held for the shortest time.
-    pricing_adapter.redemptions_record(priced=priced, codes=codes, customer=customer, order_reference=number,
+    pricing_adapter.redemptions_record(priced=priced, customer=customer, order_reference=number,
                                        channel=channel, actor=actor)
     if fulfilment == Fulfilment.IN_STORE:
         stock_sell(location=fulfilment_location, lines=quantities, reference=number, actor=actor, products=products)
@@ -340,7 +340,7 @@ def order_mark_ready(*, order: Order, actor: Actor, now: datetime | None = None)
         if not order.is_pickup:
             raise InvalidTransition(_("Only click & collect orders are prepared for pickup."), status=order.status)
         raise Forbidden(_("Only the pickup store acts on this order."))
-    from_status = _transition(order, S.READY_FOR_PICKUP, actor=actor, now=now)
+    from_status = _transition(order, S.READY_FOR_PICKUP, now=now)
     order.ready_at = now
     order.hold_until = now + timedelta(days=settings.OMNI_PICKUP_HOLD_DAYS)
     location = order.pickup_location
@@ -365,7 +365,7 @@ def order_collect(*, order: Order, pickup_code: str, actor: Actor, now: datetime
         order = _locked(order)
         if order.is_pickup and not may_act_on_pickup(actor, order):
             raise Forbidden(_("Only the pickup store hands this order over."))
-        from_status = _transition(order, S.COLLECTED, actor=actor, now=now)
+        from_status = _transition(order, S.COLLECTED, now=now)
         locked_until = (order.pickup_code_failed_at or now) + PICKUP_CODE_LOCK
         if order.pickup_code_failures >= PICKUP_CODE_MAX_FAILURES and now < locked_until:
             raise PickupCodeLocked(retry_after=int((locked_until - now).total_seconds()) + 1)
@@ -389,7 +389,7 @@ def order_ship(*, order: Order, actor: Actor, now: datetime | None = None) -> Or
     order = _locked(order)
     if not may_ship(actor, order):
         raise Forbidden(_("Only the location that fulfils this order ships it."))
-    from_status = _transition(order, S.SHIPPED, actor=actor, now=now)
+    from_status = _transition(order, S.SHIPPED, now=now)
     stock_consume(reference=order.number, actor=actor)
     _notify(order, kind="order_shipped", body=_("Your order %(number)s is on its way.") % {"number": order.number},
             subject=_("Your order %(number)s has shipped") % {"number": order.number})
@@ -402,14 +402,14 @@ def order_deliver(*, order: Order, actor: Actor, now: datetime | None = None) ->
     order = _locked(order)
     if not may_ship(actor, order):
         raise Forbidden(_("Only the location that fulfils this order reports its delivery."))
-    from_status = _transition(order, S.DELIVERED, actor=actor, now=now)
+    from_status = _transition(order, S.DELIVERED, now=now)
     order.closed_at = now
     return _finish_transition(order, from_status, actor=actor, now=now, fields=["closed_at"])
 
 
 # --- cancelling and expiring -----------------------------------------------------------------
 def _close_open(order: Order, to_status: str, *, actor: Actor, now: datetime, note: str = "") -> Order:
-    from_status = _transition(order, to_status, actor=actor, now=now)
+    from_status = _transition(order, to_status, now=now)
     stock_release(reference=order.number, actor=actor)
     pricing_adapter.code_release(order_reference=order.number, actor=actor)
     order.closed_at = now
