@@ -564,8 +564,8 @@ class OrderListCreateApi(PickupCodeKeptOutOfRecords, APIView):
         return _order_response(order, status_code=status.HTTP_201_CREATED, pickup_code=order.pickup_code, fresh=True)
 
 
-def _order(request, number) -> Order:
-    order = selectors.order_get(actor=Actor.from_request(request), number=number)
+def _order(request, number, *, details: bool = True) -> Order:
+    order = selectors.order_get(actor=Actor.from_request(request), number=number, details=details)
     if order is None:
         raise Http404
     return order
@@ -602,7 +602,7 @@ class OrderActionApi(APIView):
 
     @extend_schema(responses={200: OrderSerializer})
     def post(self, request, number):
-        order = _order(request, number)
+        order = _order(request, number, details=False)  # the service reads it under its lock
         actor = Actor.from_request(request)
         if self.action == "ready":
             order = services.order_mark_ready(order=order, actor=actor)
@@ -650,7 +650,7 @@ class OrderReturnsApi(APIView):
         return run_idempotent(self, request, lambda: self._create(request, number))
 
     def _create(self, request, number):
-        order = _order(request, number)
+        order = _order(request, number, details=False)  # return_create reads it under its lock
         incoming = ReturnInput(data=request.data)
         incoming.is_valid(raise_exception=True)
         order_return = services.return_create(order=order, actor=Actor.from_request(request), **incoming.validated_data)

@@ -111,11 +111,14 @@ def _scoped(*, actor: Actor, filters: dict | None = None) -> QuerySet[Order]:
     return queryset
 
 
-def order_get(*, actor: Actor, number: str) -> Order | None:
+def order_get(*, actor: Actor, number: str, details: bool = True) -> Order | None:
     """One order by number. Any store terminal or staff member may open any order
-    (returns are taken anywhere); acting on it is checked by the services (403)."""
+    (returns are taken anywhere); acting on it is checked by the services (403).
+    ``details``: lines, history, messages and returns, for showing it; without, for a
+    service that reads it again under its lock anyway."""
     queryset = Order.objects.all() if actor.is_pos or actor.user is not None else _scoped(actor=actor)
-    return with_details(queryset).filter(number=number.strip().upper()).first()
+    queryset = with_details(queryset) if details else queryset.select_related("pickup_location")
+    return queryset.filter(number=number.strip().upper()).first()
 
 
 # --- the click & collect board ---------------------------------------------------------------

@@ -45,8 +45,8 @@ def _refused(request, exc: DomainError):
     return response
 
 
-def _order_or_404(actor: Actor, number: str) -> Order:
-    order = selectors.order_get(actor=actor, number=number)
+def _order_or_404(actor: Actor, number: str, *, details: bool = True) -> Order:
+    order = selectors.order_get(actor=actor, number=number, details=details)
     if order is None:
         raise Http404
     return order
@@ -155,7 +155,7 @@ def _after_action(request, actor: Actor, number: str):
 @require_POST
 def order_action(request, number, action):
     actor = _actor(request)
-    order = _order_or_404(actor, number)
+    order = _order_or_404(actor, number, details=False)  # the service reads it under its lock
     try:
         if action == "ready":
             services.order_mark_ready(order=order, actor=actor)

@@ -55,6 +55,8 @@ BUDGETS: dict[str, tuple[str, int, str]] = {
     "POST /stock/movements/": ("locations", 7, "integration"),
     "POST /carts/{id}/lines/": ("lines", 11, "web"),
     "POST /orders/": ("lines", 15, "web"),
+    # Actions on an order: the service reads it under its lock, the answer with its details.
+    "POST /orders/{number}/ready/": ("lines", 7, "pos"),
     # A customer's order with a single-use code: the code and its promotion are checked
     # again under the promotion's lock, and the redemption is a touchpoint of its own.
     "POST /orders/ (code)": ("lines", 32, "web"),
@@ -172,6 +174,11 @@ def scenario(api_as, store, warehouse):
                         {"Idempotency-Key": uuid.uuid4().hex})
 
             return api, order_with_code
+        if endpoint == "POST /orders/{number}/ready/":
+            customer = CustomerFactory(channels=["web"], sms_consent=True, phone="+33612345678")
+            return api, lambda: ("POST", f"/api/v1/orders/"
+                                 f"{place_pickup(location=store, lines={s: 1 for s in skus}, customer=customer).number}"
+                                 "/ready/", {}, 200)
         if endpoint == "GET /orders/{number}/":
             order = place_pickup(location=store, lines={s: 1 for s in skus}, actor=None)
             return api, lambda: ("GET", f"/api/v1/orders/{order.number}/", None, 200)
