@@ -19,34 +19,21 @@ from .permissions import may_read_customers
 MAX_MERGE_HOPS = 10
 
 
-def customer_queryset() -> QuerySet[Customer]:
-    """Live customers with what the contract's representation needs, prefetched."""
-    return (
-        Customer.objects.live()
-        .select_related("preferred_store")
-        .prefetch_related(
-            "channel_uses",
-            Prefetch("segments", queryset=Segment.objects.filter(is_active=True).order_by("slug")),
-        )
+def customer_queryset_all() -> QuerySet[Customer]:
+    """Customers (merged-away duplicates too) with what the contract's representation
+    needs, prefetched."""
+    return Customer.objects.select_related("preferred_store").prefetch_related(
+        "channel_uses",
+        Prefetch("segments", queryset=Segment.objects.filter(is_active=True).order_by("slug")),
     )
 
 
-def customer_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Customer]:
-    """Customers the actor may look up (every actor reads customers), filtered by
-    ``email``, ``phone`` (any format), ``loyalty_card`` and free-text ``search``;
-    erased customers are left out."""
+def customer_list(*, actor: Actor) -> QuerySet[Customer]:
+    """The live customers the actor may look up, erased ones left out; the API's filter
+    set (``customers.api.CustomerFilter``) narrows it by e-mail, phone, card or search."""
     if not may_read_customers(actor):
         return Customer.objects.none()
-    filters = filters or {}
-    customers = customer_queryset().filter(is_erased=False)
-    if filters.get("email"):
-        customers = customers.filter(email=filters["email"].strip().lower())
-    if filters.get("phone"):
-        customers = customers.filter(phone=filters["phone"])
-    if filters.get("loyalty_card"):
-        customers = customers.filter(loyalty_card=filters["loyalty_card"])
-    if filters.get("search"):
-        customers = customers.filter(pk__in=customer_search(filters["search"]).values("pk"))
+    customers = customer_queryset_all().active()
     return customers.order_by(Lower("last_name"), Lower("first_name"), "created_at", "pk")
 
 
@@ -65,12 +52,6 @@ def customer_get(*, actor: Actor, customer_id, details: bool = True) -> Customer
         customer_id = customer.merged_into_id
     raise Http404
 
-
-def customer_queryset_all() -> QuerySet[Customer]:
-    return Customer.objects.select_related("preferred_store").prefetch_related(
-        "channel_uses",
-        Prefetch("segments", queryset=Segment.objects.filter(is_active=True).order_by("slug")),
-    )
 
 
 NAME_TOKEN = re.compile(r"[\w'’-]+", re.UNICODE)
