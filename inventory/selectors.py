@@ -44,10 +44,6 @@ class StockRow:
 
 
 # --- catalogue ----------------------------------------------------------------------------
-def _with_prices(queryset: QuerySet[Product]) -> QuerySet[Product]:
-    return with_channel_prices(queryset)
-
-
 PRICE_FIELDS = ("id", "product_id", "channel", "price")
 
 
@@ -83,7 +79,7 @@ def product_list(*, actor: Actor | None = None, filters: dict | None = None) -> 
     """Products, searchable by name, SKU, barcode or category; inactive ones only for
     those who manage the catalogue."""
     filters = filters or {}
-    queryset = _with_prices(Product.objects.all())
+    queryset = with_channel_prices(Product.objects.all())
     if not (actor and (actor.is_integration or actor.is_admin)):
         queryset = queryset.active()
     if filters.get("search"):
@@ -96,7 +92,7 @@ def product_list(*, actor: Actor | None = None, filters: dict | None = None) -> 
 
 def product_get(*, sku: str) -> Product:
     """The product with this SKU (its channel prices prefetched); ``UnknownProduct`` otherwise."""
-    product = _with_prices(Product.objects.filter(sku=sku)).first()
+    product = with_channel_prices(Product.objects.filter(sku=sku)).first()
     if product is None:
         raise UnknownProduct(sku=sku)
     return product
@@ -112,7 +108,7 @@ def product_find(*, code: str) -> Product | None:
 
 def products_by_sku(*, skus) -> dict[str, Product]:
     """The products with these SKUs, by SKU; unknown SKUs are simply absent."""
-    return {product.sku: product for product in _with_prices(Product.objects.filter(sku__in=set(skus)))}
+    return {product.sku: product for product in with_channel_prices(Product.objects.filter(sku__in=set(skus)))}
 
 
 def price_for(product: Product, channel: str | None) -> Decimal:
