@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
@@ -37,20 +38,31 @@ def customer_list(*, actor: Actor) -> QuerySet[Customer]:
     return customers.order_by(Lower("last_name"), Lower("first_name"), "created_at", "pk")
 
 
+def customer_resolve(customer_id, *, queryset: QuerySet[Customer] | None = None) -> Customer | None:
+    """The customer an id stands for, following merges (a duplicate's old id leads to the
+    customer it became); None for an unknown or malformed id. No permission check: for
+    callers that already know the actor may name customers."""
+    queryset = Customer.objects.all() if queryset is None else queryset
+    for _hop in range(MAX_MERGE_HOPS):
+        try:
+            customer = queryset.filter(pk=customer_id).first()
+        except (ValueError, DjangoValidationError):
+            return None
+        if customer is None or customer.merged_into_id is None:
+            return customer
+        customer_id = customer.merged_into_id
+    return None
+
+
 def customer_get(*, actor: Actor, customer_id, details: bool = True) -> Customer:
-    """The customer, following merges: a duplicate's old id leads to the customer it became.
+    """The customer, following merges, or 404 (also for an actor who may not read customers).
     ``details``: with the channels and segments a customer's page and answer show."""
     if not may_read_customers(actor):
         raise Http404
-    queryset = customer_queryset_all() if details else Customer.objects.all()
-    for _hop in range(MAX_MERGE_HOPS):
-        customer = queryset.filter(pk=customer_id).first()
-        if customer is None:
-            raise Http404
-        if customer.merged_into_id is None:
-            return customer
-        customer_id = customer.merged_into_id
-    raise Http404
+    customer = customer_resolve(customer_id, queryset=customer_queryset_all() if details else None)
+    if customer is None:
+        raise Http404
+    return customer
 
 
 

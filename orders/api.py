@@ -12,7 +12,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from customers.models import Customer
+from customers.selectors import customer_resolve
 from inventory.selectors import products_by_sku
 from omni.actor import Actor
 from omni.idempotency import run_idempotent
@@ -44,15 +44,9 @@ class CustomerField(serializers.Field):
     def to_internal_value(self, data):
         if data in (None, ""):
             return None
-        try:
-            customer = Customer.objects.filter(pk=str(data)).first()
-        except Exception:  # noqa: BLE001 - a malformed UUID is just an unknown customer
-            customer = None
+        customer = customer_resolve(str(data))  # a merged duplicate stands for its target
         if customer is None:
             raise serializers.ValidationError(self.error_messages["unknown"] % {"value": data})
-        # A merged duplicate stands for its target.
-        while customer.merged_into_id:
-            customer = Customer.objects.get(pk=customer.merged_into_id)
         if customer.is_erased:
             raise serializers.ValidationError(self.error_messages["erased"])
         return customer

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customers.models import Customer, Segment
+from customers.selectors import customer_resolve
 from inventory.errors import UnknownProduct
 from inventory.models import Product
 from omni.actor import Actor
@@ -101,14 +102,10 @@ def _customer(customer_id) -> Customer | None:
     it became); an unknown or erased one is a validation error on ``customer``."""
     if not customer_id:
         return None
-    for _hop in range(5):
-        customer = Customer.objects.filter(pk=customer_id).first()
-        if customer is None or customer.is_erased:
-            break
-        if customer.merged_into_id is None:
-            return customer
-        customer_id = customer.merged_into_id
-    raise serializers.ValidationError({"customer": [_("No customer has this id.")]})
+    customer = customer_resolve(customer_id)
+    if customer is None or customer.is_erased:
+        raise serializers.ValidationError({"customer": [_("No customer has this id.")]})
+    return customer
 
 
 class QuoteApi(APIView):

@@ -128,3 +128,16 @@ def test_duplicate_suggestions_cost_constant_queries(django_assert_max_num_queri
         CustomerFactory(first_name="Paul", last_name=f"Petit{index}", email=f"paulpetit{index}@b.fr")
     with django_assert_max_num_queries(2):
         assert len(duplicate_suggestions()) == 10
+
+
+def test_every_door_follows_a_merge_to_the_same_customer(db):
+    """customers.selectors.customer_resolve is the one place that follows merges: orders'
+    customer field and the pricing quote call it too."""
+    from customers.selectors import customer_resolve
+
+    target = CustomerFactory()
+    middle = CustomerFactory(merged_into=target)
+    oldest = CustomerFactory(merged_into=middle)
+    assert customer_resolve(oldest.pk) == target
+    assert customer_resolve("not-a-uuid") is None
+    assert customer_resolve("00000000-0000-0000-0000-000000000000") is None
