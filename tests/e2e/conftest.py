@@ -1,6 +1,10 @@
 """Browser tests: Playwright drives Debian's Chromium (``playwright install`` cannot
 download browsers here) against Django's live server.
 
+Without chromium (``make test`` installs it where it can: scripts/ensure_chromium.sh) they
+skip, saying what to run, and the rest of the suite still runs; CI sets
+``OMNI_E2E_REQUIRED=1`` so that a missing browser fails instead.
+
 ``logged_in_page(role, locations=[...])`` returns a Playwright page already logged in
 through the real login form.
 """
@@ -29,7 +33,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not CHROMIUM:
-        pytest.fail("Debian's chromium is required for browser tests: apt-get install chromium")
+        reason = "chromium is not installed: to run the browser tests, sudo apt-get install chromium"
+        if os.environ.get("OMNI_E2E_REQUIRED") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
