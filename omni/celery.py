@@ -20,6 +20,17 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@app.on_after_configure.connect
+def _in_process_transport_without_broker(sender, source, **kwargs):
+    """No CELERY_BROKER_URL: tasks run inline, yet Celery still takes a producer to round-trip
+    an inline task's arguments through the serializer. Without a URL kombu falls back to
+    amqp://localhost and warns "No hostname was supplied". kombu's in-process transport is
+    what "no broker" means here (nothing is ever published on it); it is named with a host
+    because kombu gives the same warning for a bare memory://."""
+    if not source.broker_url:
+        source.broker_url = "memory://localhost/"
+
+
 class _TaskLogReceiver(CeleryReceiver):
     def receiver_task_prerun(self, task_id, task, *args, **kwargs):
         if getattr(task.request, "is_eager", False):
