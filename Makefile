@@ -15,15 +15,15 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Quiet: a first run applies some sixty migrations; an error still prints.
 migrate: install
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput --verbosity 0
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --url http://$(HOST):$(PORT)/
 
 ## Serve the demo on http://127.0.0.1:8000 (SQLite, inline Celery, SMS and e-mail on the console).
 run: seed
-	@echo "Omni on http://$(HOST):$(PORT)/  (API: /api/v1/, docs: /api/docs/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The whole suite. The browser tests drive Debian's chromium: installed first where this

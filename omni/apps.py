@@ -8,6 +8,7 @@ class OmniConfig(AppConfig):
 
     def ready(self) -> None:
         from . import authentication  # noqa: F401 - connects the signals that drop cached API clients
+        from .console import connect_signals as connect_console_signals
         from .registry import NavEntry, registry
         from .seed import seed_organisation
 
@@ -16,3 +17,4 @@ class OmniConfig(AppConfig):
             NavEntry(_("Administration"), "admin:index", "gear", lambda actor: actor.is_admin, order=900)
         )
         registry.add_seeder("organisation", seed_organisation)
+        connect_console_signals()  # the console backends print only while serving

@@ -95,5 +95,15 @@ def seed_organisation(stdout=None) -> None:
         stdout.write(f"  organisation: {len(LOCATIONS)} locations, {len(STAFF)} staff, {len(API_CLIENTS)} API clients")
 
 
-def demo_logins() -> list[tuple[str, str, str]]:
-    return [(username, DEMO_PASSWORD, role) for username, _f, _l, role, _c, _codes in STAFF]
+def demo_logins() -> list[tuple[str, str]]:
+    """(username, role and where it works), for ``seed_demo``'s summary; the password is DEMO_PASSWORD."""
+    names = {code: name for code, name, *_rest in LOCATIONS}
+    logins = []
+    for username, _first, _last, role, channel, codes in STAFF:
+        where = [names[code] for code in codes]
+        if role == User.Role.ADMIN:
+            where.append("every location")
+        if channel == "call_centre":
+            where.append("call centre")
+        logins.append((username, ", ".join([str(User.Role(role).label), *where])))
+    return logins

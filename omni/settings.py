@@ -286,7 +286,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Notifications --------------------------------------------------------------------
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# The console backends print a masked copy of each message, only while serving (omni.console).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="omni.console.ConsoleEmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
@@ -411,6 +412,8 @@ LOGGING = {
         # Django's default console and mail_admins handlers would print plain duplicates.
         "django": {"handlers": [], "propagate": True},
         "django.db.backends": {"level": "WARNING"},
+        # "AXES: BEGIN version ..." at every start of every process; its lockouts log elsewhere.
+        "axes.apps": {"level": "WARNING"},
         "django_structlog": {"level": LOG_LEVEL},
     },
 }

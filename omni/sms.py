@@ -1,6 +1,7 @@
 """SMS backends behind one interface, chosen by ``OMNI_SMS_BACKEND``.
 
-- ``ConsoleSmsBackend`` (default) prints the message: development and demos.
+- ``ConsoleSmsBackend`` (default) prints the message, masked, while Omni is serving:
+  development and demos (``omni.console``).
 - ``MemorySmsBackend`` keeps messages in ``MemorySmsBackend.outbox``: tests.
 - ``HttpSmsBackend`` posts JSON to a provider at ``OMNI_SMS_HTTP_URL`` with a bearer
   token; the message id goes along as an idempotency key so a provider that honours it
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from . import console
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +44,13 @@ class SmsBackend:
 
 class ConsoleSmsBackend(SmsBackend):
     def send(self, sms: Sms) -> str:
-        # The printed copy is the developer's; the log line carries no number and no text.
-        logger.info("SMS %s printed on the console (%s characters)", sms.reference, len(sms.body))
-        print(f"--- SMS to {sms.to} ---\n{sms.body}\n---", flush=True)  # noqa: T201
+        # The log line carries no number and no text; the printed copy masks the number and
+        # any pickup code.
+        if not console.is_serving():
+            logger.info("SMS %s not printed on the console: Omni is not serving (omni.console)", sms.reference)
+        else:
+            logger.info("SMS %s printed on the console (%s characters)", sms.reference, len(sms.body))
+            console.print_message(medium="SMS", to=console.mask_phone(sms.to), body=sms.body)
         return f"console-{sms.reference}"
 
 
