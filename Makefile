@@ -7,10 +7,12 @@ PORT ?= 8000
 
 .PHONY: run test install migrate seed worker beat lint format messages bench clean audit
 
+# PYTHONWARNINGS: not setuptools' note that folders named like the packages may shadow them
+# on import (here the packages are those folders).
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	PYTHONWARNINGS="ignore:Editable installation" $(VENV)/bin/pip install --quiet -e ".[dev]"
 	touch $@
 
 install: $(VENV)/.installed
