@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.OmniLoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("search/", views.global_search, name="global-search"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("metrics", observability.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),

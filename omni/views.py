@@ -1,15 +1,25 @@
-"""The staff UI shell: login, logout, dashboard and the global search."""
+"""The staff UI shell: login, logout, dashboard, the global search and /favicon.ico."""
 
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from .actor import Actor
 from .registry import registry
 
 SEARCH_LIMIT_PER_KIND = 8
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Pages link their icon; the admin, the API's JSON and browsers asking on their own
+    request /favicon.ico, which would otherwise be a 404 in every first page's log."""
+    return redirect(static("omni/favicon.ico"))
 
 
 class OmniLoginView(LoginView):
