@@ -20,6 +20,8 @@ from .models import Contact, Customer, Medium, Segment
 from .permissions import may_edit_segments, may_handle_personal_data, may_write_customers
 from .selectors import customer_get, customer_list, customer_search, segment_list
 from .services import (
+    contact_point_verification_check,
+    contact_point_verification_send,
     contact_record,
     customer_erase,
     customer_export,
@@ -37,6 +39,7 @@ TIMELINE_MAX = 200
 class CustomerOutput(serializers.ModelSerializer):
     consents = serializers.SerializerMethodField()
     consent_details = serializers.SerializerMethodField()
+    confirmed = serializers.SerializerMethodField()
     channels = serializers.SerializerMethodField()
     segments = serializers.SerializerMethodField()
     preferred_store = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
@@ -52,6 +55,7 @@ class CustomerOutput(serializers.ModelSerializer):
             "last_name",
             "consents",
             "consent_details",
+            "confirmed",
             "channels",
             "segments",
             "created_at",
@@ -74,6 +78,10 @@ class CustomerOutput(serializers.ModelSerializer):
             }
             for medium in Medium.values
         }
+
+    def get_confirmed(self, customer: Customer) -> dict[str, bool]:
+        """Whether each contact point is confirmed as the customer's (customers.contact_points)."""
+        return {medium: customer.confirmed_contact(medium) is not None for medium in Medium.values}
 
     def get_channels(self, customer: Customer) -> list[str]:
         return [use.channel for use in customer.channel_uses.all()]
@@ -314,6 +322,48 @@ class CustomerContactsApi(APIView):
         incoming.is_valid(raise_exception=True)
         contact = contact_record(customer=customer, actor=actor, **incoming.validated_data)
         return Response(ContactOutput(contact).data, status=status.HTTP_201_CREATED)
+
+
+class VerificationCodeInput(serializers.Serializer):
+    code = serializers.CharField(max_length=12)
+
+
+class ContactPointVerificationSent(serializers.Serializer):
+    medium = serializers.ChoiceField(choices=Medium.choices)
+    sent = serializers.BooleanField()
+
+
+MEDIUM_PARAMETER = OpenApiParameter("medium", str, OpenApiParameter.PATH, enum=list(Medium.values))
+
+
+class ContactPointVerifyApi(APIView):
+    """POST /customers/{id}/contact-points/{medium}/verify/: a code goes to the customer's
+    e-mail address or phone, for them to type back (customers.contact_points)."""
+
+    actor_rules = {"POST": may_write_customers}
+
+    @extend_schema(request=None, parameters=[MEDIUM_PARAMETER], responses={202: ContactPointVerificationSent})
+    def post(self, request, customer_id, medium):
+        actor = Actor.from_request(request)
+        customer = customer_get(actor=actor, customer_id=customer_id, details=False)
+        contact_point_verification_send(customer=customer, medium=medium, actor=actor)
+        return Response({"medium": medium, "sent": True}, status=status.HTTP_202_ACCEPTED)
+
+
+class ContactPointConfirmApi(APIView):
+    """POST /customers/{id}/contact-points/{medium}/confirm/ ``{code}``: the code the
+    customer received; right, the contact point is confirmed (409 otherwise)."""
+
+    actor_rules = {"POST": may_write_customers}
+
+    @extend_schema(request=VerificationCodeInput, parameters=[MEDIUM_PARAMETER], responses={200: CustomerOutput})
+    def post(self, request, customer_id, medium):
+        actor = Actor.from_request(request)
+        customer = customer_get(actor=actor, customer_id=customer_id, details=False)
+        incoming = VerificationCodeInput(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        contact_point_verification_check(customer=customer, medium=medium, actor=actor, **incoming.validated_data)
+        return Response(CustomerOutput(customer_get(actor=actor, customer_id=customer_id)).data)
 
 
 class CustomerExportApi(APIView):

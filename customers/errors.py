@@ -41,3 +41,14 @@ class InvalidSegmentRules(DomainError):
     code = "invalid_segment_rules"
     status = 400
     default_detail = _("The segment rules are not valid.")
+
+
+class InvalidVerificationCode(DomainError):
+    code = "invalid_verification_code"
+    default_detail = _("This is not the code we sent. Check the latest message and try again.")
+
+
+class VerificationLocked(DomainError):
+    code = "verification_locked"
+    status = 429
+    default_detail = _("Too many attempts: ask for a new code in a few minutes.")

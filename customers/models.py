@@ -27,6 +27,10 @@ class Medium(models.TextChoices):
     SMS = "sms", _("SMS")
 
 
+# Each medium's contact point on ``Customer``.
+CONTACT_FIELDS = {Medium.EMAIL: "email", Medium.SMS: "phone"}
+
+
 class CustomerQuerySet(models.QuerySet):
     def active(self):
         """Customers that are themselves: neither merged into another nor erased."""
@@ -61,6 +65,12 @@ class Customer(models.Model):
     sms_consent = models.BooleanField(_("SMS marketing consent"), default=False)
     sms_consent_at = models.DateTimeField(null=True, blank=True)
     sms_consent_channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
+    # When the e-mail address and the phone number were shown to be the customer's own:
+    # given when the customer was created, confirmed by staff or a till in person, or
+    # proved with a code sent to them. NULL: recorded but unconfirmed (attached later by
+    # a website, app or call-centre client), so no message with a secret goes there.
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+    phone_confirmed_at = models.DateTimeField(_("phone confirmed at"), null=True, blank=True)
     created_channel = models.CharField(_("created on"), max_length=16, choices=Channel.choices, blank=True)
     # A default rather than auto_now_add: imported and demo customers keep their real date.
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
@@ -94,6 +104,29 @@ class Customer(models.Model):
 
     def consent(self, medium: str) -> bool:
         return bool(getattr(self, f"{medium}_consent"))
+
+    def confirmed_contact(self, medium: str) -> str | None:
+        """The customer's address for ``medium`` (``"sms"`` or ``"email"``) if it is
+        confirmed as theirs, else ``None``: only there go messages that carry a secret or
+        personal data (a pickup code, an order, a discount code)."""
+        field = CONTACT_FIELDS[medium]
+        value = getattr(self, field)
+        return value if value and getattr(self, f"{field}_confirmed_at") else None
+
+    def service_contact(self) -> tuple[str, str] | None:
+        """Where a message about the customer's own order goes: SMS when they accept SMS,
+        else e-mail; one who accepted neither still gets it (they asked for the order), by
+        e-mail first. Only confirmed contact points; ``None`` when there is none."""
+        if self.is_erased:
+            return None
+        sms, email = self.confirmed_contact(Medium.SMS), self.confirmed_contact(Medium.EMAIL)
+        if sms and self.sms_consent:
+            return Medium.SMS, sms
+        if email:
+            return Medium.EMAIL, email
+        if sms:
+            return Medium.SMS, sms
+        return None
 
 
 class CustomerChannel(models.Model):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<uuid:customer_id>/", views.customer_detail_page, name="customer-detail"),
     path("<uuid:customer_id>/contacts/", views.contact_add, name="contact-add"),
     path("<uuid:customer_id>/consents/", views.consents_update, name="consents"),
+    path("<uuid:customer_id>/confirm/<str:medium>/", views.contact_point_confirm_view, name="contact-confirm"),
     path("<uuid:customer_id>/timeline/", views.timeline_fragment, name="timeline"),
     path("<uuid:customer_id>/export/", views.export_download, name="export"),
     path("<uuid:customer_id>/erase/", views.erase_view, name="erase"),

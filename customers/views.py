@@ -32,6 +32,7 @@ from .permissions import (
 from .sections import customer_sections
 from .selectors import customer_get, customer_merges, customer_search, duplicate_suggestions, segment_list
 from .services import (
+    contact_point_confirm,
     contact_record,
     customer_erase,
     customer_export,
@@ -141,6 +142,20 @@ def consents_update(request, customer_id):
     except DomainError as exc:
         return _refuse(request, exc.detail, status=exc.status)
     messages.success(request, _("Consents saved."))
+    return redirect("customers:customer-detail", customer.pk)
+
+
+@login_required
+@require_POST
+def contact_point_confirm_view(request, customer_id, medium):
+    """The customer, at the counter or on the line, confirms their e-mail or phone."""
+    actor = Actor.from_request(request)
+    customer = customer_get(actor=actor, customer_id=customer_id)
+    try:
+        contact_point_confirm(customer=customer, medium=medium, actor=actor)
+    except DomainError as exc:
+        return _refuse(request, exc.detail, status=exc.status)
+    messages.success(request, _("Contact details confirmed."))
     return redirect("customers:customer-detail", customer.pk)
 
 

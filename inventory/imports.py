@@ -69,17 +69,24 @@ def read_csv(content: str) -> list[dict[str, str]]:
     if len(content.encode()) > MAX_BYTES:
         raise ImportRefused(_("The file is larger than 5 MB."))
     content = content.lstrip("\ufeff")
+    if "\x00" in content:  # a binary file (a spreadsheet saved as .xlsx, say): text holds no NUL
+        raise ImportRefused(_("The file is not CSV text: it holds NUL characters. Save it as CSV (UTF-8)."))
     first_line = content.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(content), delimiter=delimiter)
-    if not reader.fieldnames:
-        raise ImportRefused(_("The file is empty."))
-    reader.fieldnames = [(name or "").strip().lower() for name in reader.fieldnames]
     rows = []
-    for row in reader:
-        rows.append({key: (value or "").strip() for key, value in row.items() if key})
-        if len(rows) > MAX_ROWS:
-            raise ImportRefused(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+    try:
+        if not reader.fieldnames:
+            raise ImportRefused(_("The file is empty."))
+        reader.fieldnames = [(name or "").strip().lower() for name in reader.fieldnames]
+        for row in reader:
+            rows.append({key: (value or "").strip() for key, value in row.items() if key})
+            if len(rows) > MAX_ROWS:
+                raise ImportRefused(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+    except csv.Error as exc:  # a field past the csv module's limit (128 KB), a stray quote
+        raise ImportRefused(
+            _("Line %(line)s cannot be read as CSV: %(reason)s.") % {"line": reader.line_num + 1, "reason": exc}
+        ) from exc
     return rows
 
 
@@ -200,7 +207,7 @@ def import_prepare(*, kind: str, filename: str, content: str, actor: Actor) -> t
     results = preview(kind=kind, content=content, actor=actor)
     job = ImportJob.objects.create(
         kind=kind,
-        filename=filename[:200],
+        filename=filename.replace("\x00", "")[:200],
         content=content,
         total_rows=len(results),
         error_rows=sum(1 for result in results if not result.is_valid),

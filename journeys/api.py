@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from customers.identifiers import normalise_email, normalise_phone
 from customers.models import Customer
 from omni.actor import Actor
+from omni.fields import DateTimeField
 from omni.idempotency import run_idempotent
 from omni.models import Location
 
@@ -44,7 +45,7 @@ def reads_customer_journeys(actor: Actor) -> bool:
 class EventInput(serializers.Serializer):
     id = serializers.UUIDField()
     type = serializers.ChoiceField(choices=TouchpointType.choices)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = DateTimeField()
     customer = serializers.UUIDField(required=False, allow_null=True)
     email = serializers.CharField(required=False, allow_blank=True, max_length=254)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
@@ -125,8 +126,8 @@ class EventsIngestApi(APIView):
 
 
 class PeriodInput(serializers.Serializer):
-    since = serializers.DateTimeField(required=False)
-    until = serializers.DateTimeField(required=False)
+    since = DateTimeField(required=False)
+    until = DateTimeField(required=False)
     location = serializers.SlugRelatedField(
         slug_field="code", queryset=Location.objects.all(), required=False, allow_null=True
     )

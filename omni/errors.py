@@ -45,6 +45,12 @@ class IdempotencyKeyReused(DomainError):
     default_detail = _("This Idempotency-Key was already used with a different request.")
 
 
+class IdempotencyKeyInvalid(DomainError):
+    code = "idempotency_key_invalid"
+    status = status.HTTP_400_BAD_REQUEST
+    default_detail = _("An Idempotency-Key has 1 to 255 visible ASCII characters.")
+
+
 class IdempotencyKeyInUse(DomainError):
     code = "idempotency_key_in_use"
     default_detail = _("A request with this Idempotency-Key is still being processed.")
@@ -58,7 +64,10 @@ class ServiceUnavailable(DomainError):
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        headers = {"Retry-After": "1"} if exc.status == 503 else None
+        # A refusal that says when to come back (``retry_after`` seconds) says it in the
+        # header HTTP clients read too; a 503 always does.
+        retry_after = exc.extra.get("retry_after", 1 if exc.status == 503 else None)
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
         return Response(exc.as_dict(), status=exc.status, headers=headers)
     if isinstance(exc, OperationalError | InterfaceError):
         # A lost connection or a lock timeout: nothing was committed, the client may retry.

@@ -34,7 +34,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .errors import DomainError, IdempotencyKeyInUse, IdempotencyKeyReused
+from .errors import DomainError, IdempotencyKeyInUse, IdempotencyKeyInvalid, IdempotencyKeyReused
 from .models import ApiClient, IdempotencyRecord
 from .transactions import all_or_nothing
 
@@ -125,10 +125,13 @@ def _store(claimed: IdempotencyRecord, response: Response, view) -> None:
 
 
 def run_idempotent(view, request: Request, handler: Callable[[], Response]) -> Response:
-    key = request.headers.get(HEADER)
+    key = (request.headers.get(HEADER) or "").strip()
     if not key:
         return handler()
-    key = key.strip()[:MAX_KEY_LENGTH]
+    # Cut to the column, two keys sharing their first 255 characters would be one key, and
+    # a different request would be answered as the replay of another: refused instead.
+    if len(key) > MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
+        raise IdempotencyKeyInvalid()
     claimed = _claim(_scope(request), key, _fingerprint(request))
     if isinstance(claimed, Response):
         if hasattr(view, "body_to_replay") and claimed.data is not None:

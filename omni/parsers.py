@@ -1,44 +1,61 @@
-"""API body parsers that refuse NUL characters, the counterpart for request bodies of
-``omni.middleware.RejectNullCharactersMiddleware`` (query strings and forms).
+"""API body parsers that refuse what no real request carries, once, where bodies are parsed,
+so that every serializer field is free of special cases:
 
-PostgreSQL text cannot hold a NUL character: a body carrying one would reach the database
-as an error (a 500) wherever a string is looked up or stored. Refusing it once, where
-bodies are parsed, keeps every serializer field free of special cases.
+- NUL characters, the counterpart for request bodies of
+  ``omni.middleware.RejectNullCharactersMiddleware`` (query strings and forms): PostgreSQL
+  text cannot hold one, so a body carrying one would reach the database as an error (a 500).
+- JSON nested deeper than ``MAX_DEPTH``: the deepest body of the contract (an order's
+  address or a product's attributes) is four levels; a thousand levels overflow Python's
+  recursion in the JSON decoder, the serializers or the database driver.
 """
 
 from django.http import QueryDict
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
-
-def contains_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, QueryDict):
-        return any(contains_nul(key) or contains_nul(items) for key, items in value.lists())
-    if isinstance(value, dict):
-        return any(contains_nul(key) or contains_nul(item) for key, item in value.items())
-    if isinstance(value, list | tuple):
-        return any(contains_nul(item) for item in value)
-    return False
+MAX_DEPTH = 20
 
 
-class NulFreeParserMixin:
+def refusal(value) -> str | None:
+    """Why ``value`` (a parsed body) is refused, or ``None``. Walked with a stack, not by
+    recursion, so that the walk itself cannot overflow."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return "NUL characters are not accepted."
+            continue
+        if isinstance(item, QueryDict):
+            item = dict(item.lists())
+        if isinstance(item, dict | list | tuple):
+            if depth > MAX_DEPTH:
+                return f"JSON nested deeper than {MAX_DEPTH} levels is not accepted."
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return None
+
+
+class SaneBodyParserMixin:
     def parse(self, stream, media_type=None, parser_context=None):
-        parsed = super().parse(stream, media_type, parser_context)
+        try:
+            parsed = super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:  # the decoder itself gave up on the depth
+            raise ParseError(f"JSON nested deeper than {MAX_DEPTH} levels is not accepted.") from exc
         data = parsed.data if isinstance(parsed, parsers.DataAndFiles) else parsed
-        if contains_nul(data):
-            raise ParseError("NUL characters are not accepted.")
+        reason = refusal(data)
+        if reason:
+            raise ParseError(reason)
         return parsed
 
 
-class JSONParser(NulFreeParserMixin, parsers.JSONParser):
+class JSONParser(SaneBodyParserMixin, parsers.JSONParser):
     pass
 
 
-class FormParser(NulFreeParserMixin, parsers.FormParser):
+class FormParser(SaneBodyParserMixin, parsers.FormParser):
     pass
 
 
-class MultiPartParser(NulFreeParserMixin, parsers.MultiPartParser):
+class MultiPartParser(SaneBodyParserMixin, parsers.MultiPartParser):
     pass

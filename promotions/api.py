@@ -16,6 +16,7 @@ from inventory.errors import UnknownProduct
 from inventory.models import Product
 from omni.actor import Actor
 from omni.channels import Channel
+from omni.fields import DateTimeField
 from omni.idempotency import run_idempotent
 from omni.money import MoneyField
 from omni.permissions import marketing_or_admin
@@ -153,17 +154,14 @@ class QuoteApi(APIView):
 
 
 # --- promotions -----------------------------------------------------------------------------
-def _not_before_1970(value):
-    if value is not None and value.year < 1970:
-        raise serializers.ValidationError(_("A date from 1970 on."))
-
-
 class PromotionSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     value = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
     min_subtotal = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
     )
+    starts_at = DateTimeField(required=False, allow_null=True)
+    ends_at = DateTimeField(required=False, allow_null=True)
     buy_quantity = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
     get_quantity = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
     channels = serializers.ListField(child=ChannelField(), required=False)
@@ -189,9 +187,6 @@ class PromotionSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
-        # Before 1970 the local zone may still be a solar mean time (Paris: +00:09:21), an
-        # offset ISO 8601 cannot write: such a date would come back malformed.
-        extra_kwargs = {"starts_at": {"validators": [_not_before_1970]}, "ends_at": {"validators": [_not_before_1970]}}
 
     def get_codes_count(self, promotion) -> int | None:
         return getattr(promotion, "codes_count", None)

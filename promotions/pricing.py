@@ -205,6 +205,9 @@ class PricedCart:
     # The customer's segments it was priced for: recording its discounts checks them again
     # in the same transaction without reading them twice.
     segment_ids: frozenset[int] = frozenset()
+    # Each entered code -> the promotion it unlocked, applied or not: recording the order
+    # judges every entered code again under its promotion's lock.
+    code_promotions: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         """The contract's priced structure (amounts as Decimal; serializers format them)."""
@@ -467,6 +470,7 @@ def price(
         currency=currency(),
         discounts=discounts,
         segment_ids=frozenset(segment_ids),
+        code_promotions=codes,
     )
 
 
@@ -489,7 +493,7 @@ def price_cart(
     from inventory.errors import UnknownProduct
     from inventory.selectors import price_for, products_by_sku
 
-    from .selectors import codes_resolve, customer_segment_ids, running_specs, usage_for
+    from .selectors import codes_check, codes_load, customer_segment_ids, limited_ids, running_specs, usage_for
 
     now = now or timezone.now()
     quantities: dict[str, int] = {}
@@ -515,12 +519,14 @@ def price_cart(
             )
         )
     segment_ids = customer_segment_ids(customer)
-    resolved = codes_resolve(codes=codes, channel=channel, customer=customer, segment_ids=segment_ids, now=now)
+    loaded = codes_load(codes)
     specs = running_specs(now=now)
-    limited = [spec.id for spec in specs if spec.usage_limit is not None or spec.per_customer_limit is not None]
-    if limited:
-        # A promotion used up overall (or by this customer) stops applying by itself;
-        # an entered code for it was already refused above with ``code_used``.
-        usage = usage_for(promotion_ids=limited, customer=customer)
-        specs = [spec for spec in specs if not spec.is_used_up(usage.get(spec.id), has_customer=customer is not None)]
+    # One read of the counted uses decides both whether an entered code is accepted and
+    # whether its promotion still applies: two reads let an order committed in between
+    # accept a code and then drop its promotion, a full-price order carrying the code.
+    counted = set(limited_ids(specs)) | set(limited_ids(promotion for promotion, _code in loaded.values()))
+    usage = usage_for(promotion_ids=sorted(counted), customer=customer) if counted else {}
+    resolved = codes_check(loaded=loaded, channel=channel, customer=customer, segment_ids=segment_ids, now=now,
+                           usage=usage)
+    specs = [spec for spec in specs if not spec.is_used_up(usage.get(spec.id), has_customer=customer is not None)]
     return price(lines=inputs, channel=channel, promotions=specs, now=now, segment_ids=segment_ids, codes=resolved)

@@ -112,17 +112,10 @@ def usage_for(*, promotion_ids, customer: Customer | None) -> dict[str, Usage]:
     return {str(row["promotion_id"]): Usage(total=row["total"], by_customer=row["mine"]) for row in rows}
 
 
-def codes_resolve(
-    *,
-    codes,
-    channel: str | None,
-    customer: Customer | None,
-    segment_ids: frozenset[int],
-    now: datetime,
-) -> dict[str, str]:
-    """Entered codes -> the id of the promotion each unlocks; the first refused code
-    raises the contract's error (``code_unknown``, ``code_expired``, ``code_not_applicable``,
-    ``code_used``). At most four queries, whatever the number of codes."""
+def codes_load(codes) -> dict[str, tuple[Promotion, DiscountCode | None]]:
+    """Entered codes (normalised, each once) -> the promotion each names and its generated
+    code row (``None`` for a promotion's shared code), with the promotions' segments; an
+    unknown code raises ``code_unknown``. Three queries, whatever the number of codes."""
     wanted = list(dict.fromkeys(normalise_code(code) for code in codes if normalise_code(code)))
     if not wanted:
         return {}
@@ -131,24 +124,42 @@ def codes_resolve(
         for code in DiscountCode.objects.filter(code__in=wanted).select_related("promotion")
     }
     shared = {promotion.code: promotion for promotion in Promotion.objects.filter(code__in=wanted)}
-    promotions = {}
+    loaded: dict[str, tuple[Promotion, DiscountCode | None]] = {}
     for code in wanted:
-        promotion = generated[code].promotion if code in generated else shared.get(code)
+        discount_code = generated.get(code)
+        promotion = discount_code.promotion if discount_code else shared.get(code)
         if promotion is None:
             raise CodeUnknown(CodeUnknown.default_detail, code_value=code)
-        promotions[str(promotion.pk)] = promotion
+        loaded[code] = (promotion, discount_code)
+    promotions = {str(promotion.pk): promotion for promotion, _code in loaded.values()}
     memberships = defaultdict(set)
     through = Promotion.segments.through.objects.filter(promotion_id__in=list(promotions))
     for promotion_id, segment_id in through.values_list("promotion_id", "segment_id"):
         memberships[str(promotion_id)].add(segment_id)
-    for key, promotion in promotions.items():
-        promotion.loaded_segment_ids = frozenset(memberships[key])
-    limited = [key for key, p in promotions.items() if p.usage_limit is not None or p.per_customer_limit is not None]
-    usage = usage_for(promotion_ids=limited, customer=customer)
+    for promotion, _code in loaded.values():
+        promotion.loaded_segment_ids = frozenset(memberships[str(promotion.pk)])
+    return loaded
+
+
+def limited_ids(promotions) -> list[str]:
+    """The ids of those ``promotions`` (rows or specs) whose uses are counted."""
+    return [str(p.id) for p in promotions if p.usage_limit is not None or p.per_customer_limit is not None]
+
+
+def codes_check(
+    *,
+    loaded: dict[str, tuple[Promotion, DiscountCode | None]],
+    channel: str | None,
+    customer: Customer | None,
+    segment_ids: frozenset[int],
+    now: datetime,
+    usage: dict[str, Usage],
+) -> dict[str, str]:
+    """Loaded codes -> the id of the promotion each unlocks, judged on ``usage`` (the one
+    read of the counted uses that the rest of the pricing also judges on); the first
+    refused code raises the contract's error."""
     resolved = {}
-    for code in wanted:
-        discount_code = generated.get(code)
-        promotion = discount_code.promotion if discount_code else shared[code]
+    for code, (promotion, discount_code) in loaded.items():
         check_usable(
             code=code,
             promotion=promotion,
@@ -161,6 +172,25 @@ def codes_resolve(
         )
         resolved[code] = str(promotion.pk)
     return resolved
+
+
+def codes_resolve(
+    *,
+    codes,
+    channel: str | None,
+    customer: Customer | None,
+    segment_ids: frozenset[int],
+    now: datetime,
+) -> dict[str, str]:
+    """Entered codes -> the id of the promotion each unlocks; the first refused code
+    raises the contract's error (``code_unknown``, ``code_expired``, ``code_not_applicable``,
+    ``code_used``). At most four queries, whatever the number of codes."""
+    loaded = codes_load(codes)
+    if not loaded:
+        return {}
+    usage = usage_for(promotion_ids=limited_ids(p for p, _code in loaded.values()), customer=customer)
+    return codes_check(loaded=loaded, channel=channel, customer=customer, segment_ids=segment_ids, now=now,
+                       usage=usage)
 
 
 # --- codes, redemptions, campaigns --------------------------------------------------------

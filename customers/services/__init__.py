@@ -1,6 +1,7 @@
 """Every write of the customers app (one function per business operation)."""
 
 from .customers import (
+    contact_point_confirm,
     contact_record,
     customer_find_or_create,
     customer_merge,
@@ -11,8 +12,12 @@ from .customers import (
 )
 from .privacy import customer_erase, customer_export
 from .segments import segment_evaluate, segment_recompute, segment_recompute_all, segment_rules_clean, segment_save
+from .verification import contact_point_verification_check, contact_point_verification_send
 
 __all__ = [
+    "contact_point_confirm",
+    "contact_point_verification_check",
+    "contact_point_verification_send",
     "contact_record",
     "customer_erase",
     "customer_export",

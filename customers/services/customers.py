@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from omni.actor import Actor
 from omni.errors import Forbidden
 from omni.models import Location, Message
 
+from ..contact_points import confirmation_fields, consents_stated_by, vouches_in_person
 from ..errors import (
     AmbiguousCustomer,
     CustomerErased,
@@ -24,6 +26,7 @@ from ..errors import (
 )
 from ..identifiers import normalise_card, normalise_email, normalise_phone
 from ..models import (
+    CONTACT_FIELDS,
     ConsentEvent,
     Contact,
     Customer,
@@ -109,9 +112,11 @@ def _find_or_create_once(
         raise AmbiguousCustomer(customers=[str(customer.pk) for customer in matches])
     if matches:
         customer, created = matches[0], False
-        changed = [field for field, value in identifiers.items() if getattr(customer, field) is None]
-        for field in changed:
+        attached = [field for field, value in identifiers.items() if getattr(customer, field) is None]
+        changed = list(attached)
+        for field in attached:
             setattr(customer, field, identifiers[field])
+        changed += _set_confirmation(customer, attached, confirmed=vouches_in_person(actor), at=now)
         for field, value in (("first_name", first_name), ("last_name", last_name)):
             if value and not getattr(customer, field):
                 setattr(customer, field, value)
@@ -119,7 +124,7 @@ def _find_or_create_once(
         if preferred_store is not None and customer.preferred_store_id is None:
             customer.preferred_store = preferred_store
             changed.append("preferred_store")
-        changed += _apply_consents(customer, consents, actor=actor, at=now)
+        changed += _apply_consents(customer, consents_stated_by(actor, customer, consents), actor=actor, at=now)
         if changed:
             customer.save(update_fields=[*changed, "updated_at"])
     else:
@@ -133,6 +138,7 @@ def _find_or_create_once(
             ),
             True,
         )
+        _set_confirmation(customer, list(identifiers), confirmed=True, at=now)  # the creator talks to them
         _apply_consents(customer, consents, actor=actor, at=now, save_events=False)
         customer.save(force_insert=True)
         _apply_consents(customer, consents, actor=actor, at=now, only_events=True)
@@ -174,6 +180,14 @@ def _apply_consents(
     if events:
         ConsentEvent.objects.bulk_create(events)
     return changed
+
+
+def _set_confirmation(customer: Customer, fields, *, confirmed: bool, at: datetime) -> list[str]:
+    """Mark the contact points among ``fields`` confirmed (or not); returns the columns set."""
+    columns = [column for column in map(confirmation_fields, fields) if column]
+    for column in columns:
+        setattr(customer, column, at if confirmed else None)
+    return columns
 
 
 def _who(actor: Actor) -> dict:
@@ -250,6 +264,7 @@ def customer_update(*, customer: Customer, actor: Actor, **fields) -> Customer:
                 raise IdentifierInUse(field=field)
             setattr(customer, field, value)
             changed.append(field)
+            changed += _set_confirmation(customer, [field], confirmed=bool(value) and vouches_in_person(actor), at=now)
             if value:
                 new_identifiers[field] = value
     for field in ("first_name", "last_name", "city"):
@@ -262,7 +277,8 @@ def customer_update(*, customer: Customer, actor: Actor, **fields) -> Customer:
         customer.preferred_store = fields["preferred_store"]
         changed.append("preferred_store")
     if fields.get("consents"):
-        changed += _apply_consents(customer, fields["consents"], actor=actor, at=now)
+        consents = consents_stated_by(actor, customer, fields["consents"])
+        changed += _apply_consents(customer, consents, actor=actor, at=now)
     if changed:
         try:
             with transaction.atomic():
@@ -270,6 +286,33 @@ def customer_update(*, customer: Customer, actor: Actor, **fields) -> Customer:
         except IntegrityError as exc:  # a concurrent request took the identifier meanwhile
             raise IdentifierInUse() from exc
     _record_identifiers(customer, new_identifiers, channel=actor.channel or "", at=now)
+    return customer
+
+
+@transaction.atomic
+def contact_point_confirm(*, customer: Customer, medium: str, actor: Actor) -> Customer:
+    """Staff confirm, with the customer in front of them or on the line, that the e-mail
+    address or phone number on file is theirs: messages with a secret may go there."""
+    if not may_write_customers(actor) or actor.user is None:
+        raise Forbidden(_("Only staff confirm a customer's contact details."))
+    if medium not in CONTACT_FIELDS:
+        raise InvalidIdentifier(field="medium")
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.is_erased:
+        raise CustomerErased()
+    field = CONTACT_FIELDS[medium]
+    if not getattr(customer, field):
+        raise InvalidIdentifier(_("There is nothing to confirm."), field=field)
+    now = timezone.now()
+    columns = _set_confirmation(customer, [field], confirmed=True, at=now)
+    customer.save(update_fields=[*columns, "updated_at"])
+    Contact.objects.create(
+        customer=customer, kind=Contact.Kind.VISIT if actor.location_ids else Contact.Kind.CALL,
+        note=_("Confirmed the phone number on file.") if field == "phone"
+        else _("Confirmed the e-mail address on file."),
+        channel=actor.channel or "",
+        staff=actor.user, at=now,
+    )
     return customer
 
 
@@ -362,6 +405,10 @@ def customer_merge(*, source: Customer, target: Customer, actor: Actor) -> Custo
     changed = list(moved)
     for field, value in moved.items():
         setattr(target, field, value)
+        column = confirmation_fields(field)
+        if column:  # a contact point moves with what was known of it
+            setattr(target, column, getattr(source, column))
+            changed.append(column)
     for field in ("first_name", "last_name", "city"):
         if not getattr(target, field) and snapshot[field]:
             setattr(target, field, snapshot[field])

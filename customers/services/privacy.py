@@ -145,6 +145,7 @@ def customer_erase(*, customer: Customer, actor: Actor, reason: str = "") -> Cus
     customer.preferred_store = None
     customer.email_consent = customer.sms_consent = False
     customer.email_consent_at = customer.sms_consent_at = None
+    customer.email_confirmed_at = customer.phone_confirmed_at = None
     customer.is_erased = True
     customer.erased_at = now
     customer.save()

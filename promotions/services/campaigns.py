@@ -146,8 +146,8 @@ def _dispatch(task, campaign_id) -> None:
 def _media(campaign: Campaign, customer: Customer) -> tuple[list[str], str | None]:
     """The media this customer gets, or the reason for skipping them."""
     media, consented = [], False
-    for medium, text, contact in (("sms", campaign.sms_text, customer.phone), ("email", campaign.email_text,
-                                                                                customer.email)):
+    for medium, text in (("sms", campaign.sms_text), ("email", campaign.email_text)):
+        contact = customer.confirmed_contact(medium)  # a code goes only where the customer is known to be
         if not text or not customer.consent(medium):
             continue
         consented = True
@@ -197,7 +197,7 @@ def _deliver_one(campaign: Campaign, customer: Customer) -> CampaignRecipient | 
                     text = campaign.sms_text if medium == "sms" else campaign.email_text
                     message_queue(
                         medium=medium,
-                        recipient=customer.phone if medium == "sms" else customer.email,
+                        recipient=customer.confirmed_contact(medium),
                         body=render_text(text, customer=customer, code=code.code),
                         kind="campaign",
                         about=campaign,

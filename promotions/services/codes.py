@@ -216,18 +216,23 @@ def redemptions_record(
     calls when it is placed): codes are redeemed, usage limits counted. Refuses with the
     contract's error, and records nothing, if a code or a limit was used up meanwhile.
 
-    Only a discount whose use is counted (an entered code, a usage limit) is checked
+    Every entered code and every discount whose use is counted (a usage limit) is judged
     again, under its promotion's lock: another order may have taken the last use since
-    the cart was priced. The others were checked by that pricing, in this transaction,
-    and are recorded in one insert, locking nothing."""
-    if not priced.discounts:
+    the cart was priced. An entered code is thereby applied or refused, never carried by
+    an order that did not get it because it was used up. The other discounts were checked
+    by that pricing, in this transaction, and are recorded in one insert, locking nothing."""
+    if not priced.discounts and not priced.code_promotions:
         return []
     now = now or timezone.now()
     if not order_reference:
         raise DomainError(_("An order reference is required."))
     counted = [discount for discount in priced.discounts if discount.code or discount.limited]
-    redemptions = _redeem_counted(counted, customer=customer, order_reference=order_reference, channel=channel,
-                                  actor=actor, now=now, segment_ids=priced.segment_ids) if counted else []
+    applied = {discount.promotion for discount in priced.discounts}
+    entered_only = {code: promotion for code, promotion in priced.code_promotions.items() if promotion not in applied}
+    redemptions = []
+    if counted or entered_only:
+        redemptions = _redeem_counted(counted, entered_only, customer=customer, order_reference=order_reference,
+                                      channel=channel, actor=actor, now=now, segment_ids=priced.segment_ids)
     uncounted = [
         Redemption(promotion_id=discount.promotion, customer=customer, order_reference=order_reference,
                    channel=channel or "", amount=discount.amount, at=now, actor_user=actor.user,
@@ -241,11 +246,23 @@ def redemptions_record(
     return redemptions
 
 
-def _redeem_counted(discounts, *, customer, order_reference, channel, actor, now, segment_ids) -> list[Redemption]:
-    promotions = _lock({discount.promotion for discount in discounts})
-    entered = [normalise_code(d.code) for d in discounts if d.code]
+def _redeem_counted(
+    discounts, entered_only: dict[str, str], *, customer, order_reference, channel, actor, now, segment_ids
+) -> list[Redemption]:
+    """``entered_only``: entered codes whose promotion gave no discount to this cart (its
+    conditions were not met); each is still checked under the lock, so that one used up
+    meanwhile is refused rather than carried."""
+    promotions = _lock({discount.promotion for discount in discounts} | set(entered_only.values()))
+    entered = [normalise_code(d.code) for d in discounts if d.code] + list(entered_only)
     codes = {code.code: code for code in DiscountCode.objects.filter(code__in=entered)}
     usage = usage_for(promotion_ids=list(promotions), customer=customer)
+    for code, promotion_id in entered_only.items():
+        promotion = promotions.get(promotion_id)
+        if promotion is None:
+            raise CodeUsed(_("A promotion of this cart no longer exists."))
+        check_usable(code=code, promotion=promotion, discount_code=codes.get(code), channel=channel,
+                     segment_ids=segment_ids, has_customer=customer is not None, now=now,
+                     usage=usage.get(promotion_id, Usage()))
     redemptions = []
     for discount in discounts:
         promotion = promotions.get(discount.promotion)

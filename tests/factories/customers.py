@@ -15,6 +15,9 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     phone = factory.Sequence(lambda n: f"+3361{n:07d}")
     loyalty_card = factory.Sequence(lambda n: f"OMNI{n:08d}")
     city = "Paris"
+    # Contact points given at creation are the customer's own (customers.contact_points).
+    email_confirmed_at = factory.LazyAttribute(lambda customer: timezone.now() if customer.email else None)
+    phone_confirmed_at = factory.LazyAttribute(lambda customer: timezone.now() if customer.phone else None)
 
     @factory.post_generation
     def channels(self, create, extracted, **kwargs):

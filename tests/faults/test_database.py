@@ -170,3 +170,43 @@ def test_stock_row_held_by_another_transaction(shop, settings):
     assert Order.objects.count() == 1
     assert StockLevel.objects.get(product__sku=SKU).reserved == 2
     assert ledger_mismatches() == []
+
+
+def terminate_every_backend_of_this_database() -> None:
+    """A database restart as the pool sees it: every connection it holds dies at once."""
+    pid = connection.connection.info.backend_pid
+    with side_connection() as side:
+        side.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                     " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        wait_for(lambda: not side.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone(),
+                 timeout=10, what="the backends to end")
+
+
+def test_a_key_is_free_again_at_once_after_the_database_restarted(shop, monkeypatch):
+    """Every pooled connection dies during the checkout: the answer is a 503, and the retry
+    with the same key is served at once (the key was released on a live connection, not
+    left "in use" until it goes stale)."""
+    from orders import services as order_services
+
+    location, api = shop
+    for _warm in range(3):  # the pool holds several idle connections, all to be killed
+        assert api.get("/api/v1/locations/").status_code == 200
+    assert connection.pool.get_stats()["pool_available"] >= 1, connection.pool.get_stats()
+    _cart, checkout = checkout_call("order", location, api)
+    killed = []
+    real = order_services.order_place
+
+    def place_then_restart_the_database(*args, **kwargs):
+        result = real(*args, **kwargs)
+        if not killed:
+            killed.append(terminate_every_backend_of_this_database())
+        return result
+
+    monkeypatch.setattr(order_services, "order_place", place_then_restart_the_database)
+    assert_clean_503(checkout())
+    assert killed
+    assert not IdempotencyRecord.objects.exists()
+
+    retried = checkout()
+    assert retried.status_code == 201, retried.content
+    assert Order.objects.count() == 1

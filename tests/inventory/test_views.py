@@ -295,3 +295,19 @@ def test_low_stock_page_filters_by_location_with_constant_queries(
     with django_assert_max_num_queries(9):
         assert manager.get(f"/inventory/low-stock/?location={other_store.code}&page=2").status_code == 200
     assert "Sac 0" not in manager.get("/inventory/low-stock/", headers=HTMX).content.decode()
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("sku,name,price\nCAP-1,Cas\x00quette,19.90\n", "NUL characters"),
+        ("sku,name,price\nCAP-1," + "x" * 200_000 + ",19.90\n", "Line 2 cannot be read as CSV"),
+        ("sku,name," + "p" * 200_000 + "\nCAP-1,Casquette,19.90\n", "Line 1 cannot be read as CSV"),
+    ],
+    ids=["nul-byte", "field-over-128-kb", "header-over-128-kb"],
+)
+def test_an_unreadable_csv_is_refused_in_place_not_a_server_error(staff_client, text, says):
+    response = upload(staff_client("admin"), "products", text, name="bad\x00name.csv")
+    assert response.status_code == 400
+    assert says in response.content.decode()
+    assert not ImportJob.objects.exists()

@@ -165,3 +165,24 @@ def test_a_failure_answered_without_raising_creates_nothing_and_frees_the_key():
     assert response.status_code == 503
     assert not Location.objects.filter(code=LOCATION["code"]).exists()
     assert not IdempotencyRecord.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["k" * 256, "k" * 255 + "-another-request", "clé-1", "key\twith-a-tab"])
+def test_a_key_that_cannot_be_kept_whole_is_refused_and_creates_nothing(erp, key):
+    """Kept cut to its column, a long key would answer a different request as the replay
+    of the first one that shares its first 255 characters."""
+    first = post(erp, LOCATION, key="k" * 255)
+    assert first.status_code == 201
+    response = post(erp, LOCATION2, key=key)
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "idempotency_key_invalid"
+    assert not Location.objects.filter(code="rennes").exists()
+    assert IdempotencyRecord.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_key_of_255_characters_is_kept_whole(erp):
+    assert post(erp, LOCATION, key="a" * 255).status_code == 201
+    replay = post(erp, LOCATION, key="a" * 255)
+    assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"

@@ -133,3 +133,73 @@ def test_concurrent_returns_never_exceed_what_was_bought():
     assert OrderLine.objects.get(order=order).returned_quantity == 3
     assert sum(r.refund_amount for r in Return.objects.all()) == Decimal("59.70")
     assert ledger_mismatches() == []
+
+
+def _shared_code_order(token: str, location, code: str):
+    body = {"lines": [{"sku": "SHARED-CAP", "quantity": 1}], "fulfilment": "click_and_collect",
+            "pickup_location": location.code, "codes": [code]}
+    return ApiTestClient(token).post("/api/v1/orders/", body)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_shared_code_with_a_usage_limit_is_applied_or_refused_under_concurrency():
+    """8 orders race for a shared code's one use: one gets it, every other one is refused
+    with code_used; none is placed at full price carrying the code."""
+    location = LocationFactory(code="shared-store", click_and_collect=True)
+    stock(ProductFactory(sku="SHARED-CAP", price=Decimal("19.90")), location, 50)
+    PromotionFactory(kind="amount", value=Decimal("5"), code="SHARED5", requires_code=True, usage_limit=1)
+    _client, token = make_api_client("web")
+
+    outcomes = race(8, lambda n: outcome_of(_shared_code_order(token, location, "SHARED5")))
+
+    assert outcomes.count("created") == 1, outcomes
+    assert outcomes.count("409 code_used") == 7, outcomes
+    order = Order.objects.get()
+    assert (order.total, order.codes) == (Decimal("14.90"), ["SHARED5"])
+    assert Redemption.objects.filter(released_at__isnull=True).count() == 1
+    assert StockLevel.objects.get(product__sku="SHARED-CAP").reserved == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_code_whose_last_use_goes_while_the_order_is_priced_is_refused():
+    """The interleaving the race above only sometimes hits, made certain: right after the
+    order's first read of the code's uses, another order takes the last one and commits.
+    The order must then be refused (409 code_used), not placed at full price with the code."""
+    import threading
+
+    from django.db import connection
+
+    from omni.actor import Actor
+    from promotions.services import code_redeem
+
+    location = LocationFactory(code="window-store", click_and_collect=True)
+    stock(ProductFactory(sku="SHARED-CAP", price=Decimal("19.90")), location, 50)
+    PromotionFactory(kind="amount", value=Decimal("5"), code="LAST1", requires_code=True, usage_limit=1)
+    _client, token = make_api_client("web")
+    taken = []
+
+    def other_order():
+        try:
+            taken.append(code_redeem(code="LAST1", customer=None, order_reference="OTHER-ORDER", channel="store",
+                                     actor=Actor.system()))
+        finally:
+            connection.close()
+
+    def take_the_last_use_after_the_first_count(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not taken and "promotions_redemption" in sql and "COUNT" in sql.upper():
+            other = threading.Thread(target=other_order)
+            other.start()
+            other.join(timeout=30)
+        return result
+
+    with connection.execute_wrapper(take_the_last_use_after_the_first_count):
+        response = _shared_code_order(token, location, "LAST1")
+
+    assert taken, "the other order did not run"
+    assert response.status_code == 409, response.json()
+    assert response.json()["code"] == "code_used"
+    assert not Order.objects.exists()
+    assert list(Redemption.objects.values_list("order_reference", flat=True)) == ["OTHER-ORDER"]
+    assert StockLevel.objects.get(product__sku="SHARED-CAP").reserved == 0
