@@ -10,7 +10,7 @@ store...) are registered by those apps in ``AppConfig.ready()``::
     register_fact("orders_count_at_least", _("At least N orders"), orders_at_least,
                   params=[Param("count", "int", _("orders"))])
 
-The customers app never imports them (see DESIGN.md, layering).
+The customers app never imports them (docs/architecture.md, layering).
 """
 
 from __future__ import annotations
