@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from omni.channels import Channel
 from omni.models import Location
 from orders.models import Fulfilment, Order, OrderStatus
+from orders.tracking import VIA_LETTERS
 from promotions.models import Redemption
 
-from .models import Journey, JourneyChannel
+from .models import Journey, JourneyChannel, Touchpoint, TouchpointType
 
 DEFAULT_PERIOD = timedelta(days=90)
 
@@ -126,6 +128,29 @@ def order_facts(period: Period, location: Location | None = None) -> dict:
         "click_and_collect_share": round(counts["pickups"] / counts["total"], 4) if counts["total"] else 0.0,
         "pickup_rate": round(counts["collected"] / ended, 4) if ended else None,
     }
+
+
+def order_tracking(period: Period, location: Location | None = None) -> dict:
+    """How many follow their order through its tracking link, and from where: orders whose
+    link was opened in the period (an order followed from an SMS and from the app counts
+    once), and per origin of the link (``sms``, ``email``, or the channel of the client that
+    gave it) its orders and visits. One query."""
+    visits = Touchpoint.objects.filter(
+        type=TouchpointType.ORDER_TRACKED, occurred_at__gte=period.since, occurred_at__lte=period.until
+    )
+    if location is not None:
+        visits = visits.filter(location=location)
+    order = KT("properties__order")
+    counts = visits.aggregate(
+        orders=Count(order, distinct=True),
+        **{f"orders_{via}": Count(order, distinct=True, filter=Q(properties__via=via)) for via in VIA_LETTERS},
+        **{f"visits_{via}": Count("id", filter=Q(properties__via=via)) for via in VIA_LETTERS},
+    )
+    by_via = {
+        via: {"orders": counts[f"orders_{via}"], "visits": counts[f"visits_{via}"]}
+        for via in VIA_LETTERS if counts[f"visits_{via}"]
+    }
+    return {"orders": counts["orders"] or 0, "by_via": by_via}
 
 
 def code_redemptions(period: Period, location: Location | None = None) -> dict:

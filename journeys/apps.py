@@ -24,6 +24,7 @@ class JourneysConfig(AppConfig):
         from .timeline import touchpoint_entries
 
         order_signals.order_placed.connect(receivers.on_order_placed, dispatch_uid="journeys-order-placed")
+        order_signals.order_tracked.connect(receivers.on_order_tracked, dispatch_uid="journeys-order-tracked")
         promotion_signals.code_redeemed.connect(receivers.on_code_redeemed, dispatch_uid="journeys-code-redeemed")
         post_save.connect(receivers.on_contact_saved, sender=Contact, dispatch_uid="journeys-contact")
         customer_signals.customers_merged.connect(receivers.on_customers_merged, dispatch_uid="journeys-merged")

@@ -30,11 +30,13 @@ class TouchpointType(models.TextChoices):
     CODE_REDEEMED = "code_redeemed", _("Code redeemed")
     PURCHASE = "purchase", _("Purchase")
     IDENTIFY = "identify", _("Identified")
+    ORDER_TRACKED = "order_tracked", _("Order followed")
 
 
-# An identify event links identities, and a code is redeemed as part of a purchase:
-# neither is a step of the journey on its own.
-NOT_A_STEP_TYPES = [TouchpointType.IDENTIFY, TouchpointType.CODE_REDEEMED]
+# An identify event links identities, a code is redeemed as part of a purchase, and
+# following an order is what comes after one (whoever holds the link may open it): none
+# is a step of a journey on its own.
+NOT_A_STEP_TYPES = [TouchpointType.IDENTIFY, TouchpointType.CODE_REDEEMED, TouchpointType.ORDER_TRACKED]
 
 
 class Touchpoint(models.Model):

@@ -8,7 +8,7 @@ from django.db import transaction
 from customers.models import Contact
 
 from .models import AnonymousLink, Journey, Touchpoint, TouchpointType
-from .services import touchpoint_record
+from .services import order_tracked_record, touchpoint_record
 from .services.ingest import publish_recompute
 
 CONTACT_TYPES = {
@@ -27,6 +27,17 @@ def on_order_placed(sender, order, **kwargs) -> None:
         occurred_at=order.created_at,
         location_id=order.pickup_location_id or order.fulfilment_location_id,
         properties={"order": order.number, "total": str(order.total), "fulfilment": order.fulfilment},
+    )
+
+
+def on_order_tracked(sender, order, via, channel, at, **kwargs) -> None:
+    order_tracked_record(
+        order_number=order.number,
+        customer=order.customer,
+        channel=channel,
+        via=via,
+        occurred_at=at,
+        location_id=order.pickup_location_id or order.fulfilment_location_id,
     )
 
 

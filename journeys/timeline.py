@@ -1,9 +1,14 @@
 """Touchpoints on the customer timeline (a source registered with customers.timeline)."""
 
+from customers.templatetags.customer_tags import channel_label
+
 from .models import NOT_A_STEP_TYPES, Touchpoint, TouchpointType
 
-# Purchases appear on the timeline as orders (from the orders app), not twice.
-SHOWN_ELSEWHERE = [TouchpointType.PURCHASE, *NOT_A_STEP_TYPES]
+# Purchases appear on the timeline as orders (from the orders app), not twice; an order
+# followed through its tracking link is worth seeing there (the call centre), though no step.
+SHOWN_ELSEWHERE = [
+    TouchpointType.PURCHASE, *(kind for kind in NOT_A_STEP_TYPES if kind != TouchpointType.ORDER_TRACKED)
+]
 
 
 def touchpoint_entries(customer, limit: int) -> list[dict]:
@@ -29,6 +34,9 @@ def _summary(touchpoint: Touchpoint) -> str:
     label = touchpoint.get_type_display()
     if touchpoint.sku:
         return f"{label}: {touchpoint.sku}"
+    if touchpoint.type == TouchpointType.ORDER_TRACKED and touchpoint.properties.get("order"):
+        via = touchpoint.properties.get("via")
+        return f"{label}: {touchpoint.properties['order']}" + (f" ({channel_label(via)})" if via else "")
     if touchpoint.location is not None:
         return f"{label}: {touchpoint.location.name}"
     page = touchpoint.properties.get("path") or touchpoint.properties.get("url")

@@ -69,6 +69,7 @@ def _figures(period, store) -> dict:
         "facts": analytics.purchase_facts(period, store),
         "order_facts": analytics.order_facts(period, store),
         "redemptions": _labelled(analytics.code_redemptions(period, store), labels),
+        "tracking": _tracking_labelled(analytics.order_tracking(period, store)),
         "purchases": purchases,
         "conversion_rows": conversion,
         "matrix_channels": [(channel, labels[channel]) for channel in channels],
@@ -89,6 +90,12 @@ def _figures(period, store) -> dict:
             "values": list(purchases.values()),
         },
     }
+
+
+def _tracking_labelled(tracking: dict) -> dict:
+    from customers.templatetags.customer_tags import channel_label
+
+    return {**tracking, "by_via": {channel_label(via): row for via, row in tracking["by_via"].items()}}
 
 
 def _labelled(redemptions: dict, labels: dict) -> dict:

@@ -306,6 +306,11 @@ OMNI_CURRENCY = env.str("OMNI_CURRENCY", default="EUR")
 OMNI_PHONE_REGION = env.str("OMNI_PHONE_REGION", default="FR")
 PHONENUMBER_DEFAULT_REGION = OMNI_PHONE_REGION
 OMNI_PICKUP_HOLD_DAYS = env.int("OMNI_PICKUP_HOLD_DAYS", default=7)
+# Where customers open the links in their messages (the order tracking page): scheme and
+# host as the public sees them, without a trailing slash.
+OMNI_PUBLIC_URL = env.str("OMNI_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+# A tracking link works while its order can still change, then this many days after it closed.
+OMNI_TRACKING_DAYS_AFTER_CLOSE = env.int("OMNI_TRACKING_DAYS_AFTER_CLOSE", default=30)
 OMNI_IDEMPOTENCY_TTL_HOURS = env.int("OMNI_IDEMPOTENCY_TTL_HOURS", default=24)
 # A request still marked in flight after this long died with its process: a retry may take over.
 OMNI_IDEMPOTENCY_STALE_SECONDS = env.int("OMNI_IDEMPOTENCY_STALE_SECONDS", default=120)

@@ -22,4 +22,6 @@ urlpatterns = [
     path("promotions/", include("promotions.urls")),
     path("orders/", include("orders.urls")),
     path("journeys/", include("journeys.urls")),
+    # The order tracking links of SMS and e-mails: short, public (orders.tracking).
+    path("t/", include("orders.public_urls")),
 ]

@@ -3,18 +3,24 @@ service or a selector, serialise."""
 
 from __future__ import annotations
 
+import logging
+
+from django.db import DatabaseError
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customers.selectors import customer_resolve
 from inventory.selectors import products_by_sku
 from omni.actor import Actor
+from omni.channels import Channel
 from omni.idempotency import run_idempotent
 from omni.models import Location
 from omni.money import MoneyField, currency
@@ -24,8 +30,11 @@ from promotions.api import PricedLineOutput
 from . import selectors, services
 from .models import Cart, Fulfilment, Order, OrderStatus, Payment
 from .services.carts import MAX_LINE_QUANTITY
+from .services.tracking import order_tracking_opened
+from .tracking import DEFAULT_API_READER, tracking_data, tracking_link_works, tracking_url
 
 MAX_LINES = 100
+logger = logging.getLogger(__name__)
 
 
 def sells(actor: Actor) -> bool:
@@ -129,12 +138,15 @@ def when(value) -> str | None:
     return _DATETIME.to_representation(value) if value else None
 
 
-def order_data(order: Order, *, pickup_code: str | None = None, fresh: bool = False) -> dict:
-    """``order`` as ``selectors.with_details`` reads it (or, ``fresh``, as just placed)."""
+def order_data(order: Order, *, pickup_code: str | None = None, fresh: bool = False, via: str = Channel.WEB) -> dict:
+    """``order`` as ``selectors.with_details`` reads it (or, ``fresh``, as just placed).
+    ``via``: the channel of the client that asks, signed into the ``tracking_url`` it gets
+    (for the confirmation it sends the customer), so that a visit counts where it came from."""
     notifications = getattr(order, "prepared_notifications", ())
     lines = order.prepared_lines if fresh else order.lines.all()
     history = order.prepared_history if fresh else order.history.all()
     returns = [] if fresh else order.returns.all()
+    works = tracking_link_works(order, returns=returns)
     data = {
         "number": order.number,
         "channel": order.channel,
@@ -175,6 +187,7 @@ def order_data(order: Order, *, pickup_code: str | None = None, fresh: bool = Fa
             for message in notifications
         ],
         "returns": [return_data(order_return) for order_return in returns],
+        "tracking_url": tracking_url(order, via=via) if works else None,
     }
     if pickup_code:
         data["pickup_code"] = pickup_code
@@ -304,7 +317,9 @@ class OrderSerializer(serializers.Serializer):
     customer = serializers.UUIDField(allow_null=True)
     pickup_location = serializers.CharField(allow_null=True)
     fulfilment_location = serializers.CharField(allow_null=True)
-    pickup_code = serializers.CharField(required=False, help_text="To the creating client only.")
+    pickup_code = serializers.CharField(
+        required=False, help_text="In the creating client's 201 answer only (and its idempotent replay)."
+    )
     lines = OrderLineSerializer(many=True)
     codes = serializers.ListField(child=serializers.CharField())
     discounts = serializers.ListField(child=serializers.JSONField())
@@ -321,6 +336,11 @@ class OrderSerializer(serializers.Serializer):
     history = StatusChangeSerializer(many=True)
     notifications = NotificationSerializer(many=True)
     returns = ReturnSerializer(many=True)
+    tracking_url = serializers.URLField(
+        allow_null=True,
+        help_text="The order's public tracking page (/t/<token>/), for the confirmation the client sends the "
+        "customer; null once the link no longer works (30 days after the order closed).",
+    )
 
 
 class PaginatedOrderSerializer(serializers.Serializer):
@@ -330,12 +350,16 @@ class PaginatedOrderSerializer(serializers.Serializer):
     results = OrderSerializer(many=True)
 
 
-def _order_response(order: Order, *, status_code=200, pickup_code=None, fresh=False) -> Response:
+def _via(request) -> str:
+    return Actor.from_request(request).channel or Channel.WEB
+
+
+def _order_response(request, order: Order, *, status_code=200, pickup_code=None, fresh=False) -> Response:
     """``fresh``: a just-placed order, answered from memory (it has no message yet)."""
     if fresh:
-        return Response(order_data(order, pickup_code=pickup_code, fresh=True), status=status_code)
+        return Response(order_data(order, pickup_code=pickup_code, fresh=True, via=_via(request)), status=status_code)
     order = selectors.with_details(Order.objects.filter(pk=order.pk)).get()
-    return Response(order_data(order, pickup_code=pickup_code), status=status_code)
+    return Response(order_data(order, pickup_code=pickup_code, via=_via(request)), status=status_code)
 
 
 # --- carts -------------------------------------------------------------------------------------
@@ -512,7 +536,8 @@ class CartCheckoutApi(PickupCodeKeptOutOfRecords, APIView):
                                            **incoming.validated_data)
         except Cart.DoesNotExist:
             raise Http404 from None
-        return _order_response(order, status_code=status.HTTP_201_CREATED, pickup_code=order.pickup_code, fresh=True)
+        return _order_response(request, order, status_code=status.HTTP_201_CREATED, pickup_code=order.pickup_code,
+                               fresh=True)
 
 
 # --- orders ------------------------------------------------------------------------------------
@@ -544,7 +569,8 @@ class OrderListCreateApi(PickupCodeKeptOutOfRecords, APIView):
         queryset = selectors.order_list(actor=Actor.from_request(request), filters=filters)
         paginator = generics.GenericAPIView.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response([order_data(order) for order in page])
+        via = _via(request)
+        return paginator.get_paginated_response([order_data(order, via=via) for order in page])
 
     @extend_schema(request=OrderInput, responses={201: OrderSerializer})
     def post(self, request):
@@ -555,7 +581,8 @@ class OrderListCreateApi(PickupCodeKeptOutOfRecords, APIView):
         incoming.is_valid(raise_exception=True)
         order = services.order_place(actor=Actor.from_request(request), products=incoming.products,
                                      **incoming.validated_data)
-        return _order_response(order, status_code=status.HTTP_201_CREATED, pickup_code=order.pickup_code, fresh=True)
+        return _order_response(request, order, status_code=status.HTTP_201_CREATED, pickup_code=order.pickup_code,
+                               fresh=True)
 
 
 def _order(request, number, *, details: bool = True) -> Order:
@@ -569,7 +596,7 @@ class OrderDetailApi(APIView):
     @extend_schema(responses={200: OrderSerializer})
     def get(self, request, number):
         order = _order(request, number)
-        return Response(order_data(order))
+        return Response(order_data(order, via=_via(request)))
 
 
 class PickupCodeInput(serializers.Serializer):
@@ -612,7 +639,7 @@ class OrderActionApi(APIView):
             incoming = CancelInput(data=request.data or {})
             incoming.is_valid(raise_exception=True)
             order = services.order_cancel(order=order, actor=actor, **incoming.validated_data)
-        return _order_response(order)
+        return _order_response(request, order)
 
 
 class ReturnLineInput(LineInput):
@@ -650,3 +677,110 @@ class OrderReturnsApi(APIView):
         order_return = services.return_create(order=order, actor=Actor.from_request(request), **incoming.validated_data)
         order_return.order = order
         return Response(return_data(order_return), status=status.HTTP_201_CREATED)
+
+
+# --- tracking (public: whoever holds the link of a message about the order) ----------------------
+class TrackingStoreOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    address = serializers.CharField()
+    postcode = serializers.CharField()
+    city = serializers.CharField()
+    phone = serializers.CharField()
+    opening_hours = serializers.CharField()
+
+
+class TrackingStepOutput(serializers.Serializer):
+    status = serializers.CharField()
+    label = serializers.CharField()
+    at = serializers.DateTimeField(allow_null=True, help_text="When it was reached; null: still to come.")
+    is_done = serializers.BooleanField()
+    is_current = serializers.BooleanField()
+
+
+class TrackingHistoryOutput(serializers.Serializer):
+    status = serializers.CharField()
+    label = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class TrackingLineOutput(serializers.Serializer):
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    returned_quantity = serializers.IntegerField()
+
+
+class TrackingReturnLineOutput(serializers.Serializer):
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+
+
+class TrackingReturnOutput(serializers.Serializer):
+    at = serializers.DateTimeField()
+    store = serializers.CharField()
+    refund_amount = MoneyField()
+    lines = TrackingReturnLineOutput(many=True)
+
+
+class OrderTrackingOutput(serializers.Serializer):
+    """One order as its tracking page shows it, in the language of the link's message; of
+    the customer, the first name only. Never the pickup code (it is in the message)."""
+
+    number = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    is_open = serializers.BooleanField(help_text="False once collected, delivered, completed, cancelled or expired.")
+    fulfilment = serializers.CharField()
+    fulfilment_label = serializers.CharField()
+    channel = serializers.CharField(help_text="Where the order was placed.")
+    channel_label = serializers.CharField()
+    first_name = serializers.CharField(help_text="The customer's first name, or empty.")
+    language = serializers.CharField(help_text="The language of the labels and sentences: en or fr.")
+    placed_at = serializers.DateTimeField()
+    ready_at = serializers.DateTimeField(allow_null=True)
+    hold_until = serializers.DateTimeField(allow_null=True, help_text="An open pickup waits until then.")
+    closed_at = serializers.DateTimeField(allow_null=True)
+    next_step = serializers.CharField(help_text="What happens next, in a sentence (may be empty).")
+    steps = TrackingStepOutput(many=True)
+    history = TrackingHistoryOutput(many=True)
+    pickup_store = TrackingStoreOutput(allow_null=True, help_text="Click & collect: where, with address and hours.")
+    sold_at = TrackingStoreOutput(allow_null=True, help_text="An in-store sale: the store.")
+    what_to_bring = serializers.ListField(child=serializers.CharField())
+    lines = TrackingLineOutput(many=True)
+    total = MoneyField()
+    currency = serializers.CharField()
+    payment = serializers.CharField(help_text="paid or pay_at_pickup")
+    returns = TrackingReturnOutput(many=True)
+
+
+def tracking_channel(actor: Actor) -> str:
+    """Where a tracking JSON is read: the channel of the client that says who it is, else
+    the app (the public answer is for it)."""
+    return actor.channel if actor.client is not None and actor.channel else DEFAULT_API_READER
+
+
+class OrderTrackingApi(APIView):
+    """The tracking page of an order as JSON, for an app that opened the link of a message:
+    public (no credentials), 404 for a forged, altered or expired token."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="orders_track", responses={200: OrderTrackingOutput})
+    def get(self, request, token):
+        found = selectors.order_for_tracking(token=token)
+        if found is None:
+            raise Http404
+        order, link = found
+        record_tracking_visit(order=order, link=link, channel=tracking_channel(Actor.from_request(request)))
+        with translation.override(link.language):
+            return Response(OrderTrackingOutput(tracking_data(order)).data)
+
+
+def record_tracking_visit(*, order: Order, link, channel: str) -> None:
+    """A visit is counted for marketing; counting it must never cost the customer the page."""
+    try:
+        order_tracking_opened(order=order, link=link, channel=channel)
+    except DatabaseError:
+        logger.warning("tracking visit of %s not recorded", order.number, exc_info=True)

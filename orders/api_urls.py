@@ -10,6 +10,7 @@ urlpatterns = [
     path("carts/<uuid:cart_id>/codes/", api.CartCodesApi.as_view(), name="cart-codes"),
     path("carts/<uuid:cart_id>/checkout/", api.CartCheckoutApi.as_view(), name="cart-checkout"),
     path("orders/", api.OrderListCreateApi.as_view(), name="order-list"),
+    path("orders/track/<str:token>/", api.OrderTrackingApi.as_view(), name="order-track"),
     path("orders/<str:number>/", api.OrderDetailApi.as_view(), name="order-detail"),
     path("orders/<str:number>/ready/", api.OrderActionApi.as_view(action="ready"), name="order-ready"),
     path("orders/<str:number>/collect/", api.OrderActionApi.as_view(action="collect"), name="order-collect"),

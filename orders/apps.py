@@ -8,6 +8,7 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         from customers.exports import register_customer_export
+        from customers.sections import CustomerSection, register_customer_section
         from customers.signals import customer_erased, customers_merged
         from customers.timeline import register_timeline_source
         from omni.api_urls import ROOT_LINKS
@@ -28,6 +29,7 @@ class OrdersConfig(AppConfig):
         )
         registry.add_seeder("orders", seed_orders)
         register_timeline_source(hooks.timeline_entries)
+        register_customer_section(CustomerSection(_("Orders, every channel"), "orders:customer-orders", order=5))
         register_customer_export("orders", hooks.export_orders)
         hooks.register_facts()
         customers_merged.connect(hooks.on_customers_merged, dispatch_uid="orders-customers-merged")

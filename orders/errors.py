@@ -12,9 +12,12 @@ __all__ = [
     "InvalidPickupCode",
     "InvalidTransition",
     "MissingField",
+    "NoContact",
     "PickupCodeLocked",
     "PickupNotAvailable",
     "ReturnExceedsOrder",
+    "TrackingLinkExpired",
+    "TrackingLinkJustSent",
 ]
 
 
@@ -46,6 +49,21 @@ class CartNotOpen(DomainError):
 class CartEmpty(DomainError):
     code = "cart_empty"
     default_detail = _("The cart is empty.")
+
+
+class NoContact(DomainError):
+    code = "no_contact"
+    default_detail = _("Omni has no way to reach this customer by this medium.")
+
+
+class TrackingLinkJustSent(DomainError):
+    code = "tracking_link_just_sent"
+    default_detail = _("The tracking link was sent by this medium a moment ago.")
+
+
+class TrackingLinkExpired(DomainError):
+    code = "tracking_link_expired"
+    default_detail = _("This order closed too long ago: its tracking link no longer works.")
 
 
 class MissingField(DomainError):

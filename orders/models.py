@@ -308,3 +308,32 @@ class ReturnLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.order_line_id}"
+
+
+class TrackingLinkSent(models.Model):
+    """A tracking link sent again to the customer at a staff member's request (the 360° page,
+    the call centre): who asked, when, by which medium, and the outbox message it became."""
+
+    class Medium(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="tracking_links_sent")
+    medium = models.CharField(_("sent by"), max_length=8, choices=Medium.choices)
+    message_id = models.UUIDField(null=True, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=16, blank=True)
+    actor_label = models.CharField(_("by"), max_length=160, blank=True)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_client = models.ForeignKey(ApiClient, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("tracking link sent")
+        verbose_name_plural = _("tracking links sent")
+        indexes = [models.Index(fields=["order", "medium", "-at"], name="tracking_sent_order_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.medium} {self.at:%Y-%m-%d %H:%M}"

@@ -61,3 +61,10 @@ def may_read_all_orders(actor: Actor) -> bool:
 
 def may_see_pickups(actor: Actor) -> bool:
     return actor.user is not None and (actor.is_admin or actor.is_store_staff)
+
+
+def may_send_tracking_link(actor: Actor) -> bool:
+    """Staff who serve customers (at a store or the call centre) send a customer the
+    tracking link of an order again; marketing makes no order changes and sends no
+    service messages."""
+    return actor.user is not None and not actor.is_marketing

@@ -19,6 +19,7 @@ from omni.models import Message
 
 from .models import Cart, CartLine, Fulfilment, Order, OrderStatus, OrderStatusChange, Return, ReturnLine
 from .permissions import may_read_all_orders
+from .tracking import TrackingLink, tracking_link_read, tracking_link_works
 
 OVERDUE_PREPARATION = timedelta(hours=24)
 
@@ -82,7 +83,9 @@ def _scoped(*, actor: Actor, filters: dict | None = None) -> QuerySet[Order]:
     """Administrators, marketing, managers without a location, the ERP and the call
     centre see every order; store staff and a POS see their locations' orders and those
     they placed (nothing of another store); the website and the app see their channel's
-    orders."""
+    orders, and every order of a customer they name (the customer is one across channels,
+    so are their orders: the app follows the web order and the in-store sale alike)."""
+    filters = filters or {}
     queryset = Order.objects.all()
     if actor.is_store_staff and not actor.acts_everywhere:
         queryset = queryset.filter(
@@ -97,10 +100,10 @@ def _scoped(*, actor: Actor, filters: dict | None = None) -> QuerySet[Order]:
                 | Q(created_by_client=actor.client)
             )
         elif actor.is_sales_client:
-            queryset = queryset.filter(Q(channel=actor.channel) | Q(created_by_client=actor.client))
+            if not filters.get("customer"):
+                queryset = queryset.filter(Q(channel=actor.channel) | Q(created_by_client=actor.client))
         else:
             queryset = queryset.none()
-    filters = filters or {}
     for field in ("status", "channel", "fulfilment"):
         if filters.get(field):
             queryset = queryset.filter(**{field: filters[field]})
@@ -113,12 +116,37 @@ def _scoped(*, actor: Actor, filters: dict | None = None) -> QuerySet[Order]:
 
 def order_get(*, actor: Actor, number: str, details: bool = True) -> Order | None:
     """One order by number. Any store terminal or staff member may open any order
-    (returns are taken anywhere); acting on it is checked by the services (403).
-    ``details``: lines, history, messages and returns, for showing it; without, for a
-    service that reads it again under its lock anyway."""
-    queryset = Order.objects.all() if actor.is_pos or actor.user is not None else _scoped(actor=actor)
+    (returns are taken anywhere), and the website, the app and the call centre any order
+    they name, whatever its channel (the customer follows it from any of them); acting on
+    it is checked by the services (403). ``details``: lines, history, messages and
+    returns, for showing it; without, for a service that reads it again under its lock
+    anyway."""
+    names_any = actor.is_pos or actor.user is not None or actor.is_sales_client
+    queryset = Order.objects.all() if names_any else _scoped(actor=actor)
     queryset = with_details(queryset) if details else queryset.select_related("pickup_location")
     return queryset.filter(number=number.strip().upper()).first()
+
+
+def customer_orders(*, customer_id, limit: int = 20) -> QuerySet[Order]:
+    """A customer's orders of every channel and store, newest first, as one table row each
+    (the 360° page and the call centre: staff look up any customer and open any order)."""
+    return (
+        Order.objects.filter(customer_id=customer_id)
+        .select_related("pickup_location", "fulfilment_location")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def order_for_tracking(*, token: str, now=None) -> tuple[Order, TrackingLink] | None:
+    """The order a tracking link names, with its details, while the link works; None for
+    a forged or altered token, an unknown order or a link past its time."""
+    link = tracking_link_read(token)
+    if link is None:
+        return None
+    order = with_details(Order.objects.filter(number=link.number)).first()
+    if order is None or not tracking_link_works(order, now=now):
+        return None
+    return order, link
 
 
 # --- the click & collect board ---------------------------------------------------------------

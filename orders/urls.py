@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import tracking_views, views
 
 app_name = "orders"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("carts/open/", views.cart_open, name="cart-open"),
     path("carts/<uuid:cart_id>/", views.cart_detail, name="cart-detail"),
     path("carts/<uuid:cart_id>/qr.svg", views.cart_qr, name="cart-qr"),
+    path("customers/<uuid:customer_id>/", tracking_views.customer_orders, name="customer-orders"),
+    path("<str:number>/tracking-link/", tracking_views.tracking_link_send, name="tracking-link-send"),
     path("<str:number>/", views.order_detail, name="order-detail"),
     path("<str:number>/slip/", views.pickup_slip, name="pickup-slip"),
     path("<str:number>/return/", views.order_return, name="order-return"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -15,6 +16,9 @@ from ..models import AnonymousLink, Touchpoint, TouchpointType
 from ..tasks import recompute_journeys
 
 logger = logging.getLogger(__name__)
+
+# Names the one touchpoint of a tracking link's visits within an hour (uuid5 of this and them).
+ORDER_TRACKED_NAMESPACE = uuid.UUID("5b0c3e2a-6f8e-4d4b-9a57-0d1e7c2f9a41")
 
 
 def _queue_recompute(since_by_customer: dict) -> None:
@@ -142,3 +146,35 @@ def touchpoint_record(
         customer_touch_channel(customer=customer, channel=channel, at=occurred_at)
         _queue_recompute({customer.pk: occurred_at})
     return touchpoint
+
+
+def order_tracked_record(
+    *,
+    order_number: str,
+    customer: Customer | None,
+    channel: str,
+    via: str,
+    occurred_at: datetime,
+    location_id: int | None = None,
+) -> None:
+    """A visit of an order's tracking link (``via``: where the link was given, ``sms``,
+    ``email`` or a channel; ``channel``: where it was read). A public link is opened again
+    and again (a refresh, a forwarded SMS): the visits of one hour for the same order, origin
+    and reader are one touchpoint, whose id says so, so that counting is one insert that a
+    repeat leaves alone. No step of a journey (``NOT_A_STEP_TYPES``): nothing to rebuild."""
+    hour = occurred_at.replace(minute=0, second=0, microsecond=0)
+    touchpoint_id = uuid.uuid5(ORDER_TRACKED_NAMESPACE, f"{order_number}|{via}|{channel}|{hour.isoformat()}")
+    Touchpoint.objects.bulk_create(
+        [
+            Touchpoint(
+                id=touchpoint_id,
+                type=TouchpointType.ORDER_TRACKED,
+                channel=channel,
+                occurred_at=occurred_at,
+                customer=customer,
+                location_id=location_id,
+                properties={"order": order_number, "via": via},
+            )
+        ],
+        ignore_conflicts=True,
+    )

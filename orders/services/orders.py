@@ -31,7 +31,6 @@ from omni.actor import Actor
 from omni.errors import Forbidden, InvalidTransition
 from omni.models import Location
 from omni.money import to_money
-from omni.notifications import message_queue
 from omni.transactions import service
 
 from .. import pricing_adapter
@@ -39,6 +38,7 @@ from ..errors import InvalidPickupCode, MissingField, PickupCodeLocked, PickupNo
 from ..models import Fulfilment, Order, OrderLine, OrderStatus, OrderStatusChange, Payment
 from ..permissions import may_act_on_pickup, may_cancel, may_sell_in_store, may_ship
 from ..signals import order_placed, order_status_changed
+from .notify import order_notify as _notify
 
 NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at a counter
 NUMBER_PREFIX = "OM-"
@@ -184,24 +184,6 @@ def _in_store_location(actor: Actor, location: Location | None) -> Location:
     if len(actor.location_ids) == 1:
         return Location.objects.get(pk=next(iter(actor.location_ids)))
     raise MissingField("location", _("Choose the store that sells."))
-
-
-def _notify(order: Order, *, kind: str, body: str, subject: str) -> None:
-    """SMS or e-mail per consent and contact data: SMS when the customer accepts SMS and
-    has a phone, else e-mail when they accept e-mail; a customer who accepted neither still
-    gets this service message by e-mail, else by SMS, since they asked for the order."""
-    customer = order.customer
-    if customer is None or customer.is_erased:
-        return
-    if customer.phone and customer.sms_consent:
-        medium, recipient = "sms", customer.phone
-    elif customer.email and customer.email_consent or customer.email:
-        medium, recipient = "email", customer.email
-    elif customer.phone:
-        medium, recipient = "sms", customer.phone
-    else:
-        return
-    message_queue(medium=medium, recipient=recipient, body=body, kind=kind, about=order, subject_line=subject)
 
 
 def _store_lines(location: Location) -> str:
@@ -404,6 +386,9 @@ def order_deliver(*, order: Order, actor: Actor, now: datetime | None = None) ->
         raise Forbidden(_("Only the location that fulfils this order reports its delivery."))
     from_status = _transition(order, S.DELIVERED, now=now)
     order.closed_at = now
+    _notify(order, kind="order_delivered",
+            body=_("Your order %(number)s has been delivered.") % {"number": order.number},
+            subject=_("Your order %(number)s has been delivered") % {"number": order.number})
     return _finish_transition(order, from_status, actor=actor, now=now, fields=["closed_at"])
 
 

@@ -19,6 +19,8 @@ from omni.money import ZERO, to_money
 from ..errors import MissingField, ReturnExceedsOrder
 from ..models import Order, OrderLine, OrderStatus, Return, ReturnLine
 from ..permissions import may_take_return
+from ..tracking import money_text
+from .notify import order_notify
 
 RETURNABLE_STATUSES = (OrderStatus.COLLECTED, OrderStatus.DELIVERED, OrderStatus.COMPLETED)
 
@@ -71,5 +73,11 @@ def return_create(*, order: Order, location: Location, lines: dict[str, int], ac
     order_return.refund_amount = refund
     order_return.save(update_fields=["refund_amount"])
     stock_return(location=location, lines=dict(lines), reference=f"{order.number}/R{count + 1}", actor=actor)
+    order_notify(
+        order, kind="return_received",
+        body=_("We have received the items you returned from order %(number)s at %(store)s: %(amount)s will be "
+               "refunded.") % {"number": order.number, "store": location.name, "amount": money_text(refund)},
+        subject=_("Your return for order %(number)s") % {"number": order.number},
+    )
     order_return.prepared_lines = return_lines
     return order_return

@@ -24,7 +24,7 @@ from tests.factories.omni import LocationFactory
 from tests.factories.orders import place_pickup
 from tests.factories.promotions import DiscountCodeFactory, PromotionFactory
 
-SIZES = {"lines": (1, 10), "locations": (1, 20), "promotions": (10, 1000)}
+SIZES = {"lines": (1, 10), "locations": (1, 20), "promotions": (10, 1000), "orders": (1, 8)}
 
 # endpoint -> (what grows, the budget in queries, the caller). Counts measured on SQLite
 # and PostgreSQL alike (2026-11-23); every one is the same at both sizes. The API client
@@ -50,6 +50,11 @@ BUDGETS: dict[str, tuple[str, int, str]] = {
     # returns cost one more read, only for orders that have some.
     "GET /orders/{number}/": ("lines", 2, "web"),
     "GET /orders/": ("lines", 2, "web"),
+    # The app follows a customer's orders of every channel, however many: the customer (a
+    # merged duplicate stands for its target), the orders with their history, their lines.
+    "GET /orders/?customer=": ("orders", 3, "app"),
+    # Public: the order with its history, its lines, and the visit recorded for journeys.
+    "GET /orders/track/{token}/": ("lines", 3, "app"),
     "GET /promotions/": ("promotions", 2, "integration"),  # rows, segments
     # Writes: their present count.
     "POST /stock/movements/": ("locations", 7, "integration"),
@@ -186,6 +191,17 @@ def scenario(api_as, store, warehouse):
             for _ in range(size):
                 place_pickup(location=store, lines={s: 1 for s in skus})
             return api, lambda: ("GET", "/api/v1/orders/?page_size=200", None, 200)
+        if endpoint == "GET /orders/?customer=":
+            customer = CustomerFactory(channels=["web", "store"])
+            for _ in range(size):
+                place_pickup(location=store, lines={s: 1 for s in skus}, customer=customer)
+            return api, lambda: ("GET", f"/api/v1/orders/?customer={customer.pk}&page_size=200", None, 200)
+        if endpoint == "GET /orders/track/{token}/":
+            from orders.tracking import tracking_token
+
+            order = place_pickup(location=store, lines={s: 1 for s in skus}, customer=CustomerFactory())
+            token = tracking_token(number=order.number, via="sms", language="en")
+            return api, lambda: ("GET", f"/api/v1/orders/track/{token}/", None, 200)
         if endpoint == "GET /promotions/":
             return api, lambda: ("GET", "/api/v1/promotions/", None, 200)
         raise AssertionError(endpoint)

@@ -18,6 +18,7 @@ from django.db import transaction
 from omni.actor import Actor
 from omni.models import ApiClient
 from orders import services as order_services
+from orders.tracking import tracking_token
 from tests.conftest import ApiTestClient
 from tests.factories.customers import CustomerFactory
 from tests.factories.inventory import ProductFactory, stock
@@ -35,7 +36,8 @@ STAFF_ROLES = {"admin": "admin", "manager_a": "store_manager", "staff_a": "store
 # Objects: ``pickup_a`` / ``pickup_b`` click & collect orders (placed on the website) to be
 # picked up at store A / store B; ``ready_a`` / ``ready_b`` the same, ready for pickup (the
 # right pickup code is sent); ``delivery`` placed, ``shipped`` shipped, both fulfilled by
-# the warehouse; ``sale_b`` a completed sale made by the POS of store B.
+# the warehouse; ``sale_b`` a completed sale made by the POS of store B. ``track`` the
+# tracking token of ``ready_a``'s ready SMS, ``forged`` the same with another order's number.
 REQUESTS: dict[str, tuple[str, str, dict | None]] = {
     "locations list": ("GET", "/api/v1/locations/", None),
     "locations create": ("POST", "/api/v1/locations/", {"code": "nantes", "name": "Nantes", "kind": "store",
@@ -79,7 +81,11 @@ REQUESTS: dict[str, tuple[str, str, dict | None]] = {
     "order in store": ("POST", "/api/v1/orders/", {"lines": [{"sku": "{sku}", "quantity": 1}],
                                                    "fulfilment": "in_store", "payment": "paid"}),
     "orders list": ("GET", "/api/v1/orders/", None),
+    "orders of a customer": ("GET", "/api/v1/orders/?customer={customer}", None),
     "order B detail": ("GET", "/api/v1/orders/{pickup_b}/", None),
+    "store sale detail": ("GET", "/api/v1/orders/{sale_b}/", None),
+    "order tracking": ("GET", "/api/v1/orders/track/{track}/", None),
+    "order tracking forged": ("GET", "/api/v1/orders/track/{forged}/", None),
     "ready A": ("POST", "/api/v1/orders/{pickup_a}/ready/", {}),
     "ready B": ("POST", "/api/v1/orders/{pickup_b}/ready/", {}),
     "collect A": ("POST", "/api/v1/orders/{ready_a}/collect/", {"pickup_code": "{ready_a_code}"}),
@@ -105,8 +111,9 @@ REQUESTS: dict[str, tuple[str, str, dict | None]] = {
 }
 
 # --- the expected statuses -------------------------------------------------------------------
-# 401 no credentials; 403 outside the caller's scope; 404 an order the caller cannot see
-# (the app sees its own channel's orders, the website its own; neither sees a store sale).
+# 401 no credentials; 403 outside the caller's scope; 404 an unknown order. The website,
+# the app and the call centre see any order they name (number or customer), whatever its
+# channel (contract: "Following an order from any channel"); seeing is not acting (403).
 # fmt: off
 #                      anon  web  app  pos_a  cc  integ admin mgr_a staff_a mkt
 MATRIX: dict[str, tuple[int, ...]] = {
@@ -155,22 +162,30 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "order delivery":     (401, 201, 201, 201, 201, 201, 201, 201, 201, 403),
     "order in store":     (401, 403, 403, 201, 403, 403, 400, 201, 201, 403),
     "orders list":        (401, 200, 200, 200, 200, 200, 200, 200, 200, 200),
-    # Any store terminal or staff member opens any order (returns are taken anywhere).
-    "order B detail":     (401, 200, 404, 200, 200, 200, 200, 200, 200, 200),
+    # A customer's orders of every channel for the website, the app and the call centre;
+    # store B's stay out of store A's lists (test_order_lists_of_store_a_show_nothing_of_store_b).
+    "orders of a customer": (401, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # Any store terminal or staff member opens any order (returns are taken anywhere), the
+    # website and the app any order they name: a web pickup, a store sale.
+    "order B detail":     (401, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "store sale detail":  (401, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # The tracking JSON is public: the signed token is the key; a forged one is a 404.
+    "order tracking":     (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "order tracking forged": (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     # Pickups: staff or POS of the pickup location (plus administrators and the ERP).
-    "ready A":            (401, 403, 404, 200, 403, 200, 200, 200, 200, 403),
-    "ready B":            (401, 403, 404, 403, 403, 200, 200, 403, 403, 403),
-    "collect A":          (401, 403, 404, 200, 403, 200, 200, 200, 200, 403),
-    "collect B":          (401, 403, 404, 403, 403, 200, 200, 403, 403, 403),
+    "ready A":            (401, 403, 403, 200, 403, 200, 200, 200, 200, 403),
+    "ready B":            (401, 403, 403, 403, 403, 200, 200, 403, 403, 403),
+    "collect A":          (401, 403, 403, 200, 403, 200, 200, 200, 200, 403),
+    "collect B":          (401, 403, 403, 403, 403, 200, 200, 403, 403, 403),
     # Shipping belongs to the fulfilling location (the warehouse) and the ERP.
-    "ship":               (401, 403, 404, 403, 403, 200, 200, 403, 403, 403),
-    "deliver":            (401, 403, 404, 403, 403, 200, 200, 403, 403, 403),
+    "ship":               (401, 403, 403, 403, 403, 200, 200, 403, 403, 403),
+    "deliver":            (401, 403, 403, 403, 403, 200, 200, 403, 403, 403),
     # Cancel: the pickup store, the placing channel (website), the call centre, the ERP.
-    "cancel B pickup":    (401, 200, 404, 403, 200, 200, 200, 403, 403, 403),
+    "cancel B pickup":    (401, 200, 403, 403, 200, 200, 200, 403, 403, 403),
     # Returns anywhere, each store through its own staff or POS.
-    "returns list":       (401, 404, 404, 200, 200, 200, 200, 200, 200, 200),
-    "return at A":        (401, 404, 404, 201, 403, 403, 201, 201, 201, 403),
-    "return at B":        (401, 404, 404, 403, 403, 403, 201, 403, 403, 403),
+    "returns list":       (401, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "return at A":        (401, 403, 403, 201, 403, 403, 201, 201, 201, 403),
+    "return at B":        (401, 403, 403, 403, 403, 403, 201, 403, 403, 403),
     # Promotions: marketing, administrators and the ERP.
     "promotions list":    (401, 403, 403, 403, 403, 200, 200, 403, 403, 200),
     "promotions create":  (401, 403, 403, 403, 403, 201, 201, 403, 403, 201),
@@ -221,11 +236,14 @@ def world(store, other_store, warehouse):
     order_services.cart_line_add(cart=cart, sku=product.sku, quantity=2, actor=web)
     PromotionFactory(name="Welcome", requires_code=True, code="WELCOME10")
     promotion = PromotionFactory(name="Soldes", requires_code=True)
+    track = tracking_token(number=ready_a.number, via="sms", language="en")
+    forged = ready_b.number.removeprefix("OM-") + track[len(ready_a.number) - 3:]
     return {
         "sku": product.sku, "customer": str(customer.pk), "cart": str(cart.pk), "promotion": str(promotion.pk),
         "pickup_a": pickup_a.number, "pickup_b": pickup_b.number, "ready_a": ready_a.number,
         "ready_b": ready_b.number, "ready_a_code": ready_a.pickup_code, "ready_b_code": ready_b.pickup_code,
         "delivery": delivery.number, "shipped": shipped.number, "sale_b": sale_b.number,
+        "track": track, "forged": forged,
         "store": store, "other_store": other_store,
     }
 
@@ -344,3 +362,19 @@ def test_cart_lists_of_store_a_show_nothing_of_store_b(caller_name, world):
     assert str(cart_b.pk) not in listed
     by_customer = caller.get(f"/api/v1/carts/?customer={customer_b.pk}").json()["results"]
     assert [cart["id"] for cart in by_customer] == [str(cart_b.pk)]
+
+
+def test_no_caller_but_the_placing_one_ever_sees_a_pickup_code(world):
+    """The website placed the pickups of the world: no caller (nor the website, later) reads
+    their codes, whether it lists the customer's orders, opens one or follows its link."""
+    codes = {world["ready_a_code"], world["ready_b_code"]}
+    for name, caller in make_callers(world).items():
+        for path in (f"/api/v1/orders/?customer={world['customer']}&page_size=200",
+                     f"/api/v1/orders/{world['ready_a']}/", f"/api/v1/orders/track/{world['track']}/",
+                     f"/t/{world['track']}/"):
+            response = caller.get(path)
+            if response.status_code != 200:
+                assert name == "anon" and response.status_code == 401, (name, path, response.status_code)
+                continue
+            text = response.content.decode()
+            assert "pickup_code" not in text and not any(code in text for code in codes), (name, path)
