@@ -14,7 +14,7 @@ from customers.models import Customer
 from omni.models import Location
 
 from .models import Touchpoint
-from .services import journeys_recompute_all
+from .services import journeys_recompute_all, order_tracked_record
 
 NAMESPACE = uuid.UUID("5f0d6a8e-7c1b-4e53-9a55-0a3c2b1d9e77")
 MONTHS = 5
@@ -90,6 +90,28 @@ def seed_journeys(stdout=None) -> None:
     customer_ids = list(Customer.objects.active().order_by("created_at", "pk").values_list("pk", flat=True)[:1800])
     rows = [event for customer_id in customer_ids for event in _events_for(customer_id, stores, rng, now)]
     Touchpoint.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    tracked = _tracking_visits(rng)
     journeys = journeys_recompute_all()
     if stdout:
-        stdout.write(f"  journeys: {len(rows)} touchpoints, {journeys} journeys")
+        stdout.write(f"  journeys: {len(rows)} touchpoints, {journeys} journeys, {tracked} orders followed")
+
+
+def _tracking_visits(rng) -> int:
+    """Most customers open the tracking link of their pickup or delivery messages, mostly
+    from the SMS, on the web page or in the app (the same ids each run: idempotent)."""
+    from orders.models import Fulfilment, Order
+
+    orders = Order.objects.filter(customer__isnull=False).exclude(fulfilment=Fulfilment.IN_STORE).order_by("number")
+    followed = 0
+    for order in orders.select_related("customer")[:400]:
+        if rng.random() > 0.7:
+            continue
+        via = rng.choices(["sms", "email", "web"], weights=[70, 20, 10])[0]
+        for visit in range(rng.choice([1, 1, 2, 3])):
+            order_tracked_record(
+                order_number=order.number, customer=order.customer, channel=rng.choice(["web", "web", "app"]),
+                via=via, occurred_at=(order.ready_at or order.created_at) + timedelta(hours=1 + 5 * visit),
+                location_id=order.pickup_location_id or order.fulfilment_location_id,
+            )
+        followed += 1
+    return followed
