@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from omni.actor import Actor
 from omni.channels import Channel
+from omni.fields import IntegerField
 from omni.idempotency import run_idempotent
 from omni.models import Location
 from omni.money import MoneyField, currency
@@ -84,7 +85,7 @@ class ProductInput(serializers.Serializer):
     channel_prices = ChannelPricesField(required=False)
     attributes = serializers.DictField(required=False)
     is_active = serializers.BooleanField(required=False)
-    low_stock_threshold = serializers.IntegerField(
+    low_stock_threshold = IntegerField(
         min_value=0, max_value=QUANTITY_LIMIT, required=False, allow_null=True
     )
 
@@ -275,7 +276,7 @@ class MovementInput(serializers.Serializer):
     sku = serializers.SlugRelatedField(slug_field="sku", queryset=Product.objects.all())
     location = serializers.SlugRelatedField(slug_field="code", queryset=Location.objects.filter(is_active=True))
     kind = serializers.ChoiceField(choices=[MovementKind.RECEIPT, MovementKind.ADJUSTMENT, MovementKind.COUNT])
-    quantity = serializers.IntegerField(min_value=-QUANTITY_LIMIT, max_value=QUANTITY_LIMIT)
+    quantity = IntegerField(min_value=-QUANTITY_LIMIT, max_value=QUANTITY_LIMIT)
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
@@ -319,7 +320,7 @@ class TransferInput(serializers.Serializer):
     sku = serializers.SlugRelatedField(slug_field="sku", queryset=Product.objects.all())
     from_location = serializers.SlugRelatedField(slug_field="code", queryset=Location.objects.filter(is_active=True))
     to_location = serializers.SlugRelatedField(slug_field="code", queryset=Location.objects.filter(is_active=True))
-    quantity = serializers.IntegerField(min_value=1, max_value=QUANTITY_LIMIT)
+    quantity = IntegerField(min_value=1, max_value=QUANTITY_LIMIT)
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
     def validate(self, data):

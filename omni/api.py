@@ -98,6 +98,7 @@ _ERRORS = {
     "403": ("The caller may not do this (outside its scope)", "Error"),
     "404": ("Unknown object in the URL, or a page past the end of a list", "Error"),
     "409": ("A business rule refused the request", "Error"),
+    "413": ("The request body is larger than the limit", "Error"),
     "422": ("The Idempotency-Key was already used with a different body", "Error"),
     "429": ("Throttled; see Retry-After", "Error"),
     "503": ("Temporarily unavailable (lost connection, lock timeout); see Retry-After", "Error"),
@@ -119,8 +120,10 @@ def add_error_responses(result, generator, request, public):
                 statuses.append("400")
             if any(p.get("in") in ("path", "query") for p in parameters):
                 statuses.append("404")
-            if method != "get":
-                statuses += ["404", "409", "422"]
+            if "requestBody" in operation:
+                statuses.append("413")
+            if method != "get":  # an unusable Idempotency-Key is a 400 even without a body
+                statuses += ["400", "404", "409", "422"]
             responses = operation.setdefault("responses", {})
             for code in statuses:
                 description, component = _ERRORS[code]

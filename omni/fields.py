@@ -1,5 +1,6 @@
 """Serializer fields shared by every app's API."""
 
+import re
 from datetime import UTC, datetime
 
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,10 @@ class DateTimeField(serializers.DateTimeField):
     in ``TIME_ZONE``. Every date and time an API takes goes through this field, so that
     every date and time Omni returns is valid ISO 8601."""
 
-    default_error_messages = {"out_of_range": _("Enter a date and time between 1970 and 2999.")}
+    default_error_messages = {
+        "out_of_range": _("Enter a date and time between 1970 and 2999."),
+        "overflow": _("Enter a date and time between 1970 and 2999."),  # DRF's own word for some of them
+    }
 
     def to_internal_value(self, value):
         try:
@@ -27,3 +31,17 @@ class DateTimeField(serializers.DateTimeField):
         if not EARLIEST <= parsed <= LATEST:
             self.fail("out_of_range")
         return parsed
+
+
+ASCII_INTEGER = re.compile(r"\s*[+-]?[0-9]+(\.0*)?\s*", re.ASCII)
+
+
+class IntegerField(serializers.IntegerField):
+    """A whole number written with ASCII digits: ``12``, ``"12"``, ``"12.0"``. Python's
+    ``int()`` also reads full-width (``"１２"``) and other scripts' digits, which no till
+    means as a quantity."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not ASCII_INTEGER.fullmatch(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)

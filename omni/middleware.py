@@ -1,6 +1,34 @@
 """Request hygiene shared by every page and endpoint."""
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext as _
+
+from .error_pages import api_error, is_api
+
+
+class ApiBodySizeMiddleware:
+    """An API body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is refused before anything
+    reads it, with 413 and the contract's JSON error (Django would answer an HTML 400 when
+    the body is first read, wherever that happens)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and is_api(request):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                return api_error("bad_request", _("Content-Length is not a number."), status=400)
+            if length > limit:
+                return api_error(
+                    "request_too_large",
+                    _("The request body is larger than %(limit)s bytes.") % {"limit": limit},
+                    status=413,
+                )
+        return self.get_response(request)
 
 
 class RejectNullCharactersMiddleware:

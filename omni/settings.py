@@ -4,7 +4,9 @@ Unset variables give the embedded defaults that let `make run` work on a bare ma
 SQLite, Celery tasks run inline, SMS and e-mail printed to the console.
 """
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import environ
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "omni.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "omni.middleware.ApiBodySizeMiddleware",
     "omni.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,8 +126,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
     # A file-backed test database: threads in race tests need real locking between
-    # connections, which an in-memory database cannot give.
-    DATABASES["default"]["TEST"] = {"NAME": env.str("SQLITE_TEST_DB", default=str(BASE_DIR / ".test-db.sqlite3"))}
+    # connections, which an in-memory database cannot give. One file per test run (the
+    # process id), so that two runs on one machine, even in one checkout, never share it.
+    _test_db = Path(tempfile.gettempdir()) / f"omni-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": env.str("SQLITE_TEST_DB", default=str(_test_db))}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
     if env.bool("DATABASE_POOL", default=True):
@@ -133,6 +138,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "max_size": env.int("DATABASE_POOL_MAX", default=20),
             "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
         }
+        # The pool checks each connection (one empty round trip) before it lends it: after a
+        # restart or a failover its idle connections are all dead, and without the check each
+        # request, and each retry inside one, would get another of them.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A row held by another transaction (a stuck till, a long count) makes a request fail
     # fast with a 503 and Retry-After instead of hanging a worker: see omni.errors. Server
@@ -163,6 +172,7 @@ if DATABASE_REPLICA_URL:
         **_replica,
         "OPTIONS": _replica_options,
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": DATABASES["default"].get("CONN_HEALTH_CHECKS", False),
         # Tests run the replica as a mirror of the test primary: same data, other connection.
         "TEST": {"MIRROR": "default"},
     }
@@ -175,6 +185,10 @@ if CACHE_URL:
     CACHES = {"default": env.cache_url("CACHE_URL")}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Without a shared cache, the rate limit counts in this file, shared by every process of
+# the machine (omni.counters; default: a file in the system's temporary directory).
+OMNI_COUNTER_FILE = env.str("OMNI_COUNTER_FILE", default="")
 
 # --- Auth -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

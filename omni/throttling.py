@@ -1,18 +1,34 @@
-"""Per-actor rate limit: a fixed window counted with one atomic cache increment.
+"""Per-actor rate limit: a fixed window counted with one atomic increment in a store
+that every process shares: the cache when it is shared (Redis, ``CACHE_URL``), else a
+counter file of the machine (``omni.counters``), never a process's own memory.
 
 DRF's default throttles keep a list of timestamps per caller, which costs more as the
-rate grows; at hundreds of requests per second a counter is what scales. If the cache is
+rate grows; at hundreds of requests per second a counter is what scales. If the store is
 down the request goes through: throttling is for fairness, not for correctness.
 """
 
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
+from . import counters
 from .models import ApiClient
+
+
+def cache_is_shared() -> bool:
+    """Whether the default cache is one store for every process (not local memory)."""
+    return not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def count(key: str, *, ttl: float) -> int:
+    if cache_is_shared():
+        cache.add(key, 0, timeout=ttl)
+        return cache.incr(key)
+    return counters.increment(key, ttl=ttl)
 
 logger = logging.getLogger(__name__)
 
@@ -41,12 +57,11 @@ class ActorRateThrottle(BaseThrottle):
         self.window_end = (window + 1) * self.duration
         key = f"throttle:{self.scope}:{ident}:{window}"
         try:
-            cache.add(key, 0, timeout=self.duration + 1)
-            count = cache.incr(key)
-        except Exception:  # noqa: BLE001 - cache outage: let the request through
-            logger.warning("throttle cache unavailable", exc_info=True)
+            seen = count(key, ttl=self.duration + 1)
+        except Exception:  # noqa: BLE001 - store outage: let the request through
+            logger.warning("throttle store unavailable", exc_info=True)
             return True
-        return count <= self.num_requests
+        return seen <= self.num_requests
 
     def wait(self) -> float:
         return max(self.window_end - time.time(), 0.0) or 1.0

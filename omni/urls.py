@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from . import health, observability, views
+from .api_docs import SwaggerView
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -16,7 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("omni.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("inventory/", include("inventory.urls")),
     path("customers/", include("customers.urls")),
     path("promotions/", include("promotions.urls")),
@@ -25,3 +26,8 @@ urlpatterns = [
     # The order tracking links of SMS and e-mails: short, public (orders.tracking).
     path("t/", include("orders.public_urls")),
 ]
+
+handler400 = "omni.error_pages.bad_request"
+handler403 = "omni.error_pages.permission_denied"
+handler404 = "omni.error_pages.page_not_found"
+handler500 = "omni.error_pages.server_error"

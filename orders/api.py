@@ -21,6 +21,7 @@ from customers.selectors import customer_resolve
 from inventory.selectors import products_by_sku
 from omni.actor import Actor
 from omni.channels import Channel
+from omni.fields import IntegerField
 from omni.idempotency import run_idempotent
 from omni.models import Location
 from omni.money import MoneyField, currency
@@ -76,7 +77,7 @@ class LocationField(serializers.SlugRelatedField):
 
 class LineInput(serializers.Serializer):
     sku = serializers.CharField(max_length=64)
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
+    quantity = IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
 
 
 def validate_skus(lines: list[dict], known: dict | None = None) -> list[dict]:

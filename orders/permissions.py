@@ -24,6 +24,12 @@ def may_act_on_pickup(actor: Actor, order: Order) -> bool:
     return acts_at(actor, order.pickup_location)
 
 
+def may_unlock_pickup(actor: Actor, order: Order) -> bool:
+    """Releasing a pickup locked by wrong codes is the pickup store's manager's call (or an
+    administrator's): staff at the counter cannot lift the brake on guessing themselves."""
+    return (actor.is_manager or actor.is_admin) and actor.user is not None and actor.works_at(order.pickup_location)
+
+
 def may_ship(actor: Actor, order: Order) -> bool:
     return actor.is_integration or acts_at(actor, order.fulfilment_location)
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<str:number>/return/", views.order_return, name="order-return"),
     path("<str:number>/ready/", views.order_action, {"action": "ready"}, name="pickup-ready"),
     path("<str:number>/collect/", views.order_action, {"action": "collect"}, name="pickup-collect"),
+    path("<str:number>/unlock/", views.order_action, {"action": "unlock"}, name="pickup-unlock"),
     path("<str:number>/ship/", views.order_action, {"action": "ship"}, name="order-ship"),
     path("<str:number>/deliver/", views.order_action, {"action": "deliver"}, name="order-deliver"),
     path("<str:number>/cancel/", views.order_action, {"action": "cancel"}, name="order-cancel"),

@@ -24,7 +24,14 @@ from omni.models import Location
 from . import selectors, services
 from .errors import MissingField
 from .models import Cart, Fulfilment, Order, OrderStatus
-from .permissions import may_act_on_pickup, may_cancel, may_read_all_orders, may_see_pickups, may_ship
+from .permissions import (
+    may_act_on_pickup,
+    may_cancel,
+    may_read_all_orders,
+    may_see_pickups,
+    may_ship,
+    may_unlock_pickup,
+)
 
 PAGE_SIZE = 25
 
@@ -120,6 +127,8 @@ def _detail_context(actor: Actor, order: Order) -> dict:
         "order": order,
         "notifications": order.prepared_notifications,
         "may_prepare": order.is_pickup and may_act_on_pickup(actor, order),
+        "pickup_locked": order.is_pickup and services.pickup_is_locked(order),
+        "may_unlock_pickup": order.is_pickup and may_unlock_pickup(actor, order),
         "may_ship": not order.is_pickup and may_ship(actor, order),
         "may_cancel": order.is_open and may_cancel(actor, order),
         "return_locations": _return_locations(actor),
@@ -161,6 +170,8 @@ def order_action(request, number, action):
             services.order_mark_ready(order=order, actor=actor)
         elif action == "collect":
             services.order_collect(order=order, pickup_code=request.POST.get("pickup_code", ""), actor=actor)
+        elif action == "unlock":
+            services.order_pickup_unlock(order=order, actor=actor)
         elif action == "ship":
             services.order_ship(order=order, actor=actor)
         elif action == "deliver":

@@ -16,7 +16,7 @@ from inventory.errors import UnknownProduct
 from inventory.models import Product
 from omni.actor import Actor
 from omni.channels import Channel
-from omni.fields import DateTimeField
+from omni.fields import DateTimeField, IntegerField
 from omni.idempotency import run_idempotent
 from omni.money import MoneyField
 from omni.permissions import marketing_or_admin
@@ -114,7 +114,7 @@ class QuoteApi(APIView):
 
     class QuoteLineInput(serializers.Serializer):
         sku = serializers.CharField(max_length=64)
-        quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+        quantity = IntegerField(min_value=1, max_value=MAX_QUANTITY)
 
     class QuoteInput(serializers.Serializer):
         customer = serializers.UUIDField(required=False, allow_null=True)
@@ -162,18 +162,18 @@ class PromotionSerializer(serializers.ModelSerializer):
     )
     starts_at = DateTimeField(required=False, allow_null=True)
     ends_at = DateTimeField(required=False, allow_null=True)
-    buy_quantity = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
-    get_quantity = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
+    buy_quantity = IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
+    get_quantity = IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
     channels = serializers.ListField(child=ChannelField(), required=False)
     skus = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=1000)
     categories = serializers.ListField(child=serializers.SlugField(max_length=40), required=False, max_length=200)
     segments = SegmentSlugField(slug_field="slug", many=True, queryset=Segment.objects.all(), required=False)
     code = serializers.CharField(max_length=MAX_CODE_LENGTH, required=False, allow_null=True, allow_blank=True)
-    usage_limit = serializers.IntegerField(min_value=1, max_value=2_000_000_000, required=False, allow_null=True)
-    per_customer_limit = serializers.IntegerField(
+    usage_limit = IntegerField(min_value=1, max_value=2_000_000_000, required=False, allow_null=True)
+    per_customer_limit = IntegerField(
         min_value=1, max_value=2_000_000_000, required=False, allow_null=True
     )
-    priority = serializers.IntegerField(min_value=-1000, max_value=1000, required=False)
+    priority = IntegerField(min_value=-1000, max_value=1000, required=False)
     active = serializers.BooleanField(source="is_active", required=False)
     status = serializers.CharField(read_only=True)
     codes_count = serializers.SerializerMethodField()
@@ -262,7 +262,7 @@ class PromotionCodesApi(APIView):
     actor_rules = {"*": marketing_or_admin}
 
     class CodesInput(serializers.Serializer):
-        count = serializers.IntegerField(min_value=1, max_value=MAX_CODES_PER_BATCH)
+        count = IntegerField(min_value=1, max_value=MAX_CODES_PER_BATCH)
         prefix = serializers.RegexField(r"^[A-Za-z0-9]{0,12}-?$", required=False, default="", allow_blank=True)
 
     class CodesOutput(serializers.Serializer):

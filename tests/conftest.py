@@ -17,8 +17,15 @@ celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True
 
 
+@pytest.fixture(scope="session")
+def _counter_file(tmp_path_factory):
+    """The rate limit's counters of this test run (two runs on one machine count apart)."""
+    return tmp_path_factory.mktemp("counters") / "counters.sqlite3"
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, _counter_file):
+    settings.OMNI_COUNTER_FILE = str(_counter_file)
     settings.OMNI_SMS_BACKEND = "omni.sms.MemorySmsBackend"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
@@ -41,7 +48,10 @@ def pytest_runtest_setup(item):
 def _clear_cache():
     from django.core.cache import cache
 
+    from omni import counters
+
     cache.clear()
+    counters.clear()
     yield
 
 

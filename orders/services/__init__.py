@@ -19,10 +19,12 @@ from .orders import (
     order_collect,
     order_deliver,
     order_mark_ready,
+    order_pickup_unlock,
     order_place,
     order_ship,
     orders_expire,
     pickup_code_for,
+    pickup_is_locked,
 )
 from .returns import refund_for, return_create
 
@@ -41,6 +43,8 @@ __all__ = [
     "delivery_candidates",
     "order_cancel",
     "order_collect",
+    "order_pickup_unlock",
+    "pickup_is_locked",
     "order_deliver",
     "order_mark_ready",
     "order_place",

@@ -36,7 +36,7 @@ from omni.transactions import service
 from .. import pricing_adapter
 from ..errors import InvalidPickupCode, MissingField, PickupCodeLocked, PickupNotAvailable
 from ..models import Fulfilment, Order, OrderLine, OrderStatus, OrderStatusChange, Payment
-from ..permissions import may_act_on_pickup, may_cancel, may_sell_in_store, may_ship
+from ..permissions import may_act_on_pickup, may_cancel, may_sell_in_store, may_ship, may_unlock_pickup
 from ..signals import order_placed, order_status_changed
 from .notify import order_notify as _notify
 
@@ -81,8 +81,11 @@ def pickup_code_for(order: Order) -> str:
 
 
 def pickup_code_matches(order: Order, code: str) -> bool:
+    """Compared as UTF-8 bytes, in constant time: ``compare_digest`` refuses a ``str`` that
+    is not ASCII, and a code typed with accents or full-width digits is simply wrong."""
     expected = pickup_code_for(order)
-    return bool(expected) and hmac.compare_digest(expected, str(code or "").strip())
+    given = str(code or "").strip().encode()
+    return bool(expected) and hmac.compare_digest(expected.encode(), given)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -348,8 +351,8 @@ def order_collect(*, order: Order, pickup_code: str, actor: Actor, now: datetime
         if order.is_pickup and not may_act_on_pickup(actor, order):
             raise Forbidden(_("Only the pickup store hands this order over."))
         from_status = _transition(order, S.COLLECTED, now=now)
-        locked_until = (order.pickup_code_failed_at or now) + PICKUP_CODE_LOCK
-        if order.pickup_code_failures >= PICKUP_CODE_MAX_FAILURES and now < locked_until:
+        if pickup_is_locked(order, now=now):
+            locked_until = order.pickup_code_failed_at + PICKUP_CODE_LOCK
             raise PickupCodeLocked(retry_after=int((locked_until - now).total_seconds()) + 1)
         if pickup_code_matches(order, pickup_code):
             stock_consume(reference=order.number, actor=actor)
@@ -362,6 +365,33 @@ def order_collect(*, order: Order, pickup_code: str, actor: Actor, now: datetime
         failures = 1 if order.pickup_code_failures >= PICKUP_CODE_MAX_FAILURES else order.pickup_code_failures + 1
         Order.objects.filter(pk=order.pk).update(pickup_code_failures=failures, pickup_code_failed_at=now)
     raise InvalidPickupCode(attempts_left=PICKUP_CODE_MAX_FAILURES - failures)
+
+
+def pickup_is_locked(order: Order, *, now: datetime | None = None) -> bool:
+    """Too many wrong codes in a row, lately: the order refuses any code for a while."""
+    now = now or timezone.now()
+    locked_until = (order.pickup_code_failed_at or now) + PICKUP_CODE_LOCK
+    return order.pickup_code_failures >= PICKUP_CODE_MAX_FAILURES and now < locked_until
+
+
+@transaction.atomic
+def order_pickup_unlock(*, order: Order, actor: Actor, now: datetime | None = None) -> Order:
+    """The pickup store's manager lifts the lock that wrong codes put on a pickup (the
+    customer is at the counter with the right message). Recorded in the order's history
+    with the manager's name, as every change of who may collect it."""
+    now = now or timezone.now()
+    order = _locked(order)
+    if not may_unlock_pickup(actor, order):
+        raise Forbidden(_("Only a manager of the pickup store releases a locked pickup."))
+    if order.status != S.READY_FOR_PICKUP or not pickup_is_locked(order, now=now):
+        raise InvalidTransition(_("This pickup is not locked."), status=order.status)
+    order.pickup_code_failures = 0
+    order.pickup_code_failed_at = None
+    order.updated_at = now
+    order.save(update_fields=["pickup_code_failures", "pickup_code_failed_at", "updated_at"])
+    _record(order, status=order.status, from_status=order.status, actor=actor, now=now,
+            note=_("Pickup code unlocked by the store manager"))
+    return order
 
 
 # --- delivery --------------------------------------------------------------------------------

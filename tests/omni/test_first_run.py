@@ -125,7 +125,10 @@ urlpatterns = [path("probe/send/", send_both_view), path("", include("omni.urls"
 
 
 @pytest.fixture
-def console_backends(settings):
+def console_backends(settings, monkeypatch):
+    # A test that started a Celery worker in this process (tests/omni/test_broker.py) left
+    # it marked as a worker: this process is a test runner again.
+    monkeypatch.setattr(console, "_in_worker", False)
     settings.OMNI_SMS_BACKEND = "omni.sms.ConsoleSmsBackend"
     settings.EMAIL_BACKEND = "omni.console.ConsoleEmailBackend"
 
