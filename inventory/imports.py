@@ -26,6 +26,7 @@ from omni.channels import Channel
 from omni.errors import DomainError
 from omni.models import Location, User
 
+from .errors import ImportRefused
 from .models import ImportJob, Product, is_valid_ean13
 from .permissions import can_move_stock_at, can_write_catalogue
 from .services import product_create, product_update, stock_count
@@ -42,11 +43,6 @@ ACTION_LABELS = {
     "update": gettext_lazy("Update"),
     "count": gettext_lazy("Count"),
 }
-
-
-class ImportRefused(DomainError):
-    code = "import_invalid"
-    status = 400
 
 
 @dataclass

@@ -7,6 +7,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from .actor import Actor
+from .errors import error_codes
 from .idempotency import run_idempotent
 from .models import Location
 from .permissions import catalogue_writer
@@ -108,7 +109,8 @@ _ERRORS = {
 def add_error_responses(result, generator, request, public):
     """drf-spectacular postprocessing hook: document the uniform error answers."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas.setdefault("Error", _ERROR_SCHEMA)
+    error = {**_ERROR_SCHEMA, "properties": {**_ERROR_SCHEMA["properties"], "code": {"type": "string", "enum": error_codes()}}}
+    schemas.setdefault("Error", error)
     schemas.setdefault("ValidationError", _VALIDATION_ERROR_SCHEMA)
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():

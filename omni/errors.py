@@ -5,17 +5,43 @@ code; the API answers ``{"code", "detail", ...extra}`` with its status, and page
 ``detail`` in place.
 """
 
+from enum import StrEnum
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
+class ErrorCode(StrEnum):
+    """The codes Omni's core answers with; each app declares its own in its ``errors.py``.
+
+    DRF's own refusals keep DRF's codes (``not_authenticated``, ``throttled``...): the
+    schema lists them beside these (``omni.api.error_codes``).
+    """
+
+    CONFLICT = "conflict"
+    INVALID = "invalid"
+    INVALID_TRANSITION = "invalid_transition"
+    PERMISSION_DENIED = "permission_denied"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    IDEMPOTENCY_KEY_INVALID = "idempotency_key_invalid"
+    IDEMPOTENCY_KEY_IN_USE = "idempotency_key_in_use"
+    SERVICE_UNAVAILABLE = "service_unavailable"
+    LOCATION_REQUIRED = "location_required"
+    # Answered by Django's error handlers and middleware on /api/ (omni.error_pages).
+    BAD_REQUEST = "bad_request"
+    NOT_FOUND = "not_found"
+    REQUEST_TOO_LARGE = "request_too_large"
+    SERVER_ERROR = "server_error"
+
+
 class DomainError(Exception):
-    code = "conflict"
+    code: StrEnum = ErrorCode.CONFLICT
     status = status.HTTP_409_CONFLICT
     default_detail = _("The request conflicts with the current state.")
 
@@ -29,37 +55,58 @@ class DomainError(Exception):
 
 
 class InvalidTransition(DomainError):
-    code = "invalid_transition"
+    code = ErrorCode.INVALID_TRANSITION
     default_detail = _("This change is not allowed from the current status.")
 
 
 class Forbidden(DomainError):
-    code = "permission_denied"
+    code = ErrorCode.PERMISSION_DENIED
     status = status.HTTP_403_FORBIDDEN
     default_detail = _("You may not do this here.")
 
 
 class IdempotencyKeyReused(DomainError):
-    code = "idempotency_key_reused"
+    code = ErrorCode.IDEMPOTENCY_KEY_REUSED
     status = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = _("This Idempotency-Key was already used with a different request.")
 
 
 class IdempotencyKeyInvalid(DomainError):
-    code = "idempotency_key_invalid"
+    code = ErrorCode.IDEMPOTENCY_KEY_INVALID
     status = status.HTTP_400_BAD_REQUEST
     default_detail = _("An Idempotency-Key has 1 to 255 visible ASCII characters.")
 
 
 class IdempotencyKeyInUse(DomainError):
-    code = "idempotency_key_in_use"
+    code = ErrorCode.IDEMPOTENCY_KEY_IN_USE
     default_detail = _("A request with this Idempotency-Key is still being processed.")
 
 
 class ServiceUnavailable(DomainError):
-    code = "service_unavailable"
+    code = ErrorCode.SERVICE_UNAVAILABLE
     status = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = _("Temporarily unavailable, please retry.")
+
+
+class LocationRequired(DomainError):
+    code = ErrorCode.LOCATION_REQUIRED
+    status = status.HTTP_400_BAD_REQUEST
+    default_detail = _("A POS client needs a location.")
+
+
+def error_codes() -> list[str]:
+    """Every ``code`` an error answer on /api/ can carry, for the schema's ``Error`` body:
+    each app's enum (through the refusals that use it) and DRF's own refusals."""
+    autodiscover_modules("errors")  # every installed app's refusals, even one no view imported yet
+    codes = set(ErrorCode)
+    for family in (DomainError, exceptions.APIException):
+        pending = [family]
+        while pending:
+            refusal = pending.pop()
+            pending.extend(refusal.__subclasses__())
+            if not issubclass(refusal, exceptions.ValidationError):  # answered as field errors
+                codes.add(refusal.code if issubclass(refusal, DomainError) else refusal.default_code)
+    return sorted(str(code) for code in codes)
 
 
 def exception_handler(exc, context):

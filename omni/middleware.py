@@ -5,6 +5,7 @@ from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
 from .error_pages import api_error, is_api
+from .errors import ErrorCode
 
 
 class ApiBodySizeMiddleware:
@@ -21,10 +22,10 @@ class ApiBodySizeMiddleware:
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
-                return api_error("bad_request", _("Content-Length is not a number."), status=400)
+                return api_error(ErrorCode.BAD_REQUEST, _("Content-Length is not a number."), status=400)
             if length > limit:
                 return api_error(
-                    "request_too_large",
+                    ErrorCode.REQUEST_TOO_LARGE,
                     _("The request body is larger than %(limit)s bytes.") % {"limit": limit},
                     status=413,
                 )
@@ -41,9 +42,14 @@ class RejectNullCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or _has_null(request.GET) or (
-            request.method == "POST" and request.content_type == "application/x-www-form-urlencoded"
-            and _has_null(request.POST)
+        if (
+            "\x00" in request.path
+            or _has_null(request.GET)
+            or (
+                request.method == "POST"
+                and request.content_type == "application/x-www-form-urlencoded"
+                and _has_null(request.POST)
+            )
         ):
             return HttpResponseBadRequest("NUL characters are not accepted.")
         return self.get_response(request)

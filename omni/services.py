@@ -7,15 +7,9 @@ import secrets
 from django.db import transaction
 
 from .actor import Actor
-from .errors import DomainError, Forbidden
+from .errors import Forbidden, LocationRequired
 from .models import ApiClient, Location, User
 from .permissions import catalogue_writer
-
-
-class LocationRequired(DomainError):
-    code = "location_required"
-    status = 400
-    default_detail = "A POS client needs a location."
 
 
 @transaction.atomic
