@@ -94,7 +94,7 @@ def run(untargeted: bool) -> None:
     from django.utils import timezone
 
     from inventory.selectors import price_for, products_by_sku
-    from promotions import pricing
+    from promotions import engine, pricing
     from promotions.selectors import running_specs
 
     rng = random.Random(7)
@@ -109,13 +109,13 @@ def run(untargeted: bool) -> None:
             lines = cart(size, rng)
             products = products_by_sku(skus=[line["sku"] for line in lines])
             inputs = [
-                pricing.LineInput(sku=line["sku"], name=products[line["sku"]].name,
+                engine.LineInput(sku=line["sku"], name=products[line["sku"]].name,
                                   category=products[line["sku"]].category, quantity=line["quantity"],
                                   unit_price=price_for(products[line["sku"]], "web"))
                 for line in lines
             ]
             engine_ms = timed(
-                lambda inputs=inputs, specs=specs, now=now: pricing.price(
+                lambda inputs=inputs, specs=specs, now=now: engine.price(
                     lines=inputs, channel="web", promotions=specs, now=now
                 ),
                 REPEAT,

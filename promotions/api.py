@@ -22,9 +22,10 @@ from omni.money import MoneyField
 from omni.permissions import marketing_or_admin
 
 from .codes import MAX_CODE_LENGTH
+from .engine import PricedCart
 from .errors import InvalidPromotion
 from .models import Kind, Promotion
-from .pricing import PricedCart, price_cart
+from .pricing import price_cart
 from .selectors import promotion_list
 from .services import codes_generate, promotion_create, promotion_errors, promotion_update
 from .services.codes import MAX_CODES_PER_BATCH

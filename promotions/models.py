@@ -22,14 +22,14 @@ from omni.channels import Channel
 from omni.models import ApiClient
 from omni.money import MONEY_COLUMN
 
-from . import pricing
+from . import engine
 
 
 class Kind(models.TextChoices):
-    PERCENT = pricing.PERCENT, _("Percentage off")
-    AMOUNT = pricing.AMOUNT, _("Amount off")
-    FIXED_PRICE = pricing.FIXED_PRICE, _("Fixed price")
-    BUY_X_GET_Y = pricing.BUY_X_GET_Y, _("Buy X get Y free")
+    PERCENT = engine.PERCENT, _("Percentage off")
+    AMOUNT = engine.AMOUNT, _("Amount off")
+    FIXED_PRICE = engine.FIXED_PRICE, _("Fixed price")
+    BUY_X_GET_Y = engine.BUY_X_GET_Y, _("Buy X get Y free")
 
 
 class PromotionQuerySet(models.QuerySet):
@@ -145,10 +145,10 @@ class Promotion(models.Model):
             return True
         return has_customer and self.per_customer_limit is not None and usage.by_customer >= self.per_customer_limit
 
-    def spec(self) -> pricing.PromotionSpec:
+    def spec(self) -> engine.PromotionSpec:
         """The engine's view of this promotion (its segments fetched unless prefetched)."""
-        row = {name: getattr(self, name) for name in pricing.SPEC_FIELDS}
-        return pricing.PromotionSpec.from_values(row, [segment.pk for segment in self.segments.all()])
+        row = {name: getattr(self, name) for name in engine.SPEC_FIELDS}
+        return engine.PromotionSpec.from_values(row, [segment.pk for segment in self.segments.all()])
 
 
 class DiscountCode(models.Model):

@@ -17,7 +17,7 @@ from omni.channels import Channel
 from omni.money import to_money
 from omni.permissions import marketing_or_admin
 
-from . import pricing
+from . import engine
 from .codes import Usage, check_usable, normalise_code
 from .errors import CodeUnknown
 from .models import Campaign, CampaignRecipient, DiscountCode, Promotion, Redemption
@@ -61,12 +61,12 @@ def _json_list(text: str | None) -> list:
     return json.loads(text)
 
 
-def running_specs(*, now: datetime) -> list[pricing.PromotionSpec]:
+def running_specs(*, now: datetime) -> list[engine.PromotionSpec]:
     """Every running promotion as the engine sees it, in one query: the segments come in
     through a LEFT JOIN (one row per promotion and segment, folded here). The JSON columns
     are read as text and parsed here: Django's JSON converter dominated the load time."""
     json_fields = ("channels", "skus", "categories")
-    plain = [name for name in pricing.SPEC_FIELDS if name not in json_fields]
+    plain = [name for name in engine.SPEC_FIELDS if name not in json_fields]
     rows = (
         Promotion.objects.running(now)
         .order_by()
@@ -85,7 +85,7 @@ def running_specs(*, now: datetime) -> list[pricing.PromotionSpec]:
         for name, text in zip(json_fields, values[len(plain) : -1], strict=True):
             row[name] = _json_list(text)
         fields[promotion_id] = row
-    return [pricing.PromotionSpec.from_values(row, segments.get(key, ())) for key, row in fields.items()]
+    return [engine.PromotionSpec.from_values(row, segments.get(key, ())) for key, row in fields.items()]
 
 
 def customer_segment_ids(customer: Customer | None) -> frozenset[int]:

@@ -25,7 +25,7 @@ from omni.channels import Channel
 from omni.errors import DomainError
 from omni.permissions import marketing_or_admin
 
-from . import pricing
+from . import engine
 from .errors import InvalidPromotion
 from .forms import CampaignForm, CodesForm, PromotionForm
 from .models import Campaign, CampaignRecipient, Promotion
@@ -115,7 +115,7 @@ def promotion_edit_page(request, promotion_id):
     return _promotion_form_page(request, promotion)
 
 
-def _example_lines(spec: pricing.PromotionSpec) -> tuple[list[Product], int]:
+def _example_lines(spec: engine.PromotionSpec) -> tuple[list[Product], int]:
     """A small cart this promotion targets (or any products), in two queries."""
     products = Product.objects.active().prefetch_related("channel_prices").order_by("sku")
     if spec.is_targeted:
@@ -129,7 +129,7 @@ def _example_lines(spec: pricing.PromotionSpec) -> tuple[list[Product], int]:
         if len(chosen) == EXAMPLE_LINES:
             break
     quantity = 1
-    if spec.kind == pricing.BUY_X_GET_Y and chosen:
+    if spec.kind == engine.BUY_X_GET_Y and chosen:
         group = (spec.buy_quantity or 1) + (spec.get_quantity or 1)
         quantity = max(1, -(-group // len(chosen)))  # enough units for one full group
     return chosen, quantity
@@ -149,7 +149,7 @@ def promotion_preview(request):
     if not form.is_valid():
         return render(request, "promotions/_preview.html", {"errors": form.errors}, status=200)
     data = form.cleaned_data
-    spec = pricing.PromotionSpec(
+    spec = engine.PromotionSpec(
         id="preview",
         name=data["name"],
         kind=data["kind"],
@@ -169,11 +169,11 @@ def promotion_preview(request):
     rows = []
     for channel, label in Channel.choices:
         lines = [
-            pricing.LineInput(sku=p.sku, name=p.name, category=p.category, quantity=quantity,
+            engine.LineInput(sku=p.sku, name=p.name, category=p.category, quantity=quantity,
                               unit_price=price_for(p, channel))
             for p in products
         ]
-        priced = pricing.price(
+        priced = engine.price(
             lines=lines, channel=channel, promotions=[spec], now=now,
             segment_ids=spec.segment_ids, codes={"CODE": spec.id} if spec.requires_code else {},
         )

@@ -22,9 +22,9 @@ from omni.errors import DomainError
 from omni.transactions import service
 
 from ..codes import Usage, check_usable, is_valid_prefix, normalise_code, normalise_prefix, random_code
+from ..engine import PricedCart
 from ..errors import CodeUnknown, CodeUsed, InvalidPromotion
 from ..models import DiscountCode, Promotion, Redemption
-from ..pricing import PricedCart
 from ..selectors import customer_segment_ids, usage_for
 from ..signals import code_redeemed, code_released
 

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from promotions.pricing import LineInput, PromotionSpec, price
+from promotions.engine import LineInput, PromotionSpec, price
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -191,11 +191,11 @@ def test_totals_add_up_on_a_mixed_cart():
 
 def _brute_force_best_single(lines, specs):
     """The combining rule written the obvious way: apply each non-stackable promotion alone."""
-    from promotions.pricing import _Cart, _order
+    from promotions.engine.applicator import Cart, priority_order
 
-    cart = _Cart(lines)
+    cart = Cart(lines)
     best_total, best = D("0"), []
-    for spec in sorted(specs, key=_order):
+    for spec in sorted(specs, key=priority_order):
         total, results = cart.run([spec])
         if total > best_total:
             best_total, best = total, results
@@ -205,7 +205,7 @@ def _brute_force_best_single(lines, specs):
 def test_pruned_search_gives_the_same_answer_as_brute_force():
     import random
 
-    from promotions.pricing import _best_single, _Cart
+    from promotions.engine.applicator import Cart, best_single
 
     rng = random.Random(2026)
     categories = ["caps", "bags", "tshirts", "jackets"]
@@ -226,5 +226,5 @@ def test_pruned_search_gives_the_same_answer_as_brute_force():
                 priority=rng.randint(0, 3),
             ))
         expected_total, expected_ids = _brute_force_best_single(lines, specs)
-        total, results = _best_single(_Cart(lines), specs)
+        total, results = best_single(Cart(lines), specs)
         assert (total, [spec.id for spec, _ in results]) == (expected_total, expected_ids)
