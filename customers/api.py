@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import django_filters
-from django import forms
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from omni.actor import Actor
 from omni.idempotency import run_idempotent
 from omni.models import Location
 
+from .errors import IdentifierRequired
+from .filters import CustomerFilter
 from .identifiers import normalise_card, normalise_email, normalise_phone
 from .models import Contact, Customer, Medium, Segment
 from .permissions import may_edit_segments, may_handle_personal_data, may_write_customers
-from .selectors import customer_get, customer_list, customer_search, segment_list
+from .selectors import customer_get, customer_list, segment_list
 from .services import (
     contact_point_verification_check,
     contact_point_verification_send,
@@ -149,8 +149,7 @@ class CustomerInput(serializers.Serializer):
         return normalise_card(value)
 
     def validate(self, data):
-        if not self.partial and not any(data.get(field) for field in ("email", "phone", "loyalty_card")):
-            raise serializers.ValidationError(_("Give at least one of email, phone or loyalty_card."))
+        # "At least one identifier" is the service's rule (IdentifierRequired): not checked here.
         for field in ("first_name", "last_name", "city"):
             if field in data and data[field] is None:
                 data[field] = ""
@@ -160,60 +159,6 @@ class CustomerInput(serializers.Serializer):
 class ContactInput(serializers.Serializer):
     kind = ContactKindField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
-
-
-# --- filters ----------------------------------------------------------------------------
-class NormalisedField(forms.CharField):
-    normalise = staticmethod(lambda value: value)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return value
-        try:
-            return type(self).normalise(value)
-        except DjangoValidationError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - any odd input is a validation error, never a 500
-            raise DjangoValidationError(_("Invalid value."), code="invalid") from exc
-
-
-class EmailField(NormalisedField):
-    normalise = staticmethod(normalise_email)
-
-
-class PhoneField(NormalisedField):
-    normalise = staticmethod(normalise_phone)
-
-
-class CardField(NormalisedField):
-    normalise = staticmethod(normalise_card)
-
-
-class EmailFilter(django_filters.CharFilter):
-    field_class = EmailField
-
-
-class PhoneFilter(django_filters.CharFilter):
-    field_class = PhoneField
-
-
-class CardFilter(django_filters.CharFilter):
-    field_class = CardField
-
-
-class CustomerFilter(django_filters.FilterSet):
-    email = EmailFilter(field_name="email")
-    phone = PhoneFilter(field_name="phone")
-    loyalty_card = CardFilter(field_name="loyalty_card")
-    search = django_filters.CharFilter(method="filter_search", max_length=100)
-
-    class Meta:
-        model = Customer
-        fields = ["email", "phone", "loyalty_card", "search"]
-
-    def filter_search(self, queryset, name, value):
-        return queryset.filter(pk__in=customer_search(value).values("pk")) if value else queryset
 
 
 # --- views ------------------------------------------------------------------------------
@@ -238,16 +183,22 @@ class CustomerListCreateApi(generics.ListAPIView):
         incoming = CustomerInput(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        customer, created = customer_find_or_create(
-            actor=Actor.from_request(request),
-            email=data.get("email"),
-            phone=data.get("phone"),
-            loyalty_card=data.get("loyalty_card"),
-            first_name=data.get("first_name") or "",
-            last_name=data.get("last_name") or "",
-            consents=dict(data.get("consents") or {}),
-            preferred_store=data.get("preferred_store"),
-        )
+        try:
+            customer, created = customer_find_or_create(
+                actor=Actor.from_request(request),
+                email=data.get("email"),
+                phone=data.get("phone"),
+                loyalty_card=data.get("loyalty_card"),
+                first_name=data.get("first_name") or "",
+                last_name=data.get("last_name") or "",
+                consents=dict(data.get("consents") or {}),
+                preferred_store=data.get("preferred_store"),
+            )
+        except IdentifierRequired as exc:
+            # The contract answers this refusal as the body's own validation error.
+            raise serializers.ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: [_("Give at least one of email, phone or loyalty_card.")]}
+            ) from exc
         customer = customer_get(actor=Actor.from_request(request), customer_id=customer.pk)
         return Response(
             CustomerOutput(customer).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK

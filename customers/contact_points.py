@@ -23,6 +23,9 @@ docs/customers.md tells integrators the same.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from omni.actor import Actor
 
 from .models import CONTACT_FIELDS, Customer
@@ -52,3 +55,11 @@ def consents_stated_by(actor: Actor, customer: Customer, consents: dict) -> dict
 def confirmation_fields(field: str) -> str | None:
     """The column that says whether the identifier ``field`` is confirmed (contact points only)."""
     return f"{field}_confirmed_at" if field in CONTACT_FIELDS.values() else None
+
+
+def set_confirmation(customer: Customer, fields: Iterable[str], *, confirmed: bool, at: datetime) -> list[str]:
+    """Mark the contact points among ``fields`` confirmed (or not); returns the columns set."""
+    columns = [column for column in map(confirmation_fields, fields) if column]
+    for column in columns:
+        setattr(customer, column, at if confirmed else None)
+    return columns

@@ -85,13 +85,13 @@ def customer_search(query: str) -> QuerySet[Customer]:
     else:
         try:
             email = normalise_email(query)
-        except Exception:  # noqa: BLE001 - not an e-mail address: other criteria apply
+        except DjangoValidationError:  # not an e-mail address: other criteria apply
             email = None
         if email:
             condition |= Q(email=email)
     try:
         card = normalise_card(query)
-    except Exception:  # noqa: BLE001 - not a card number
+    except DjangoValidationError:  # not a card number
         card = None
     if card:
         condition |= Q(loyalty_card=card)
@@ -112,7 +112,7 @@ def customer_exact_match(query: str) -> Customer | None:
     for field, normalise in (("loyalty_card", normalise_card), ("email", normalise_email)):
         try:
             value = normalise(query)
-        except Exception:  # noqa: BLE001, S112 - not that kind of identifier
+        except DjangoValidationError:  # noqa: S112 - not that kind of identifier
             continue
         if value:
             customer = Customer.objects.active().filter(**{field: value}).first()
@@ -120,7 +120,7 @@ def customer_exact_match(query: str) -> Customer | None:
                 return customer
     try:
         phone = normalise_phone(query)
-    except Exception:  # noqa: BLE001 - not a phone number
+    except DjangoValidationError:  # not a phone number
         return None
     return Customer.objects.active().filter(phone=phone).first() if phone else None
 

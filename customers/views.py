@@ -8,6 +8,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
@@ -208,7 +209,7 @@ def duplicates_page(request):
 def _customer_or_none(value) -> Customer | None:
     try:
         return Customer.objects.select_related("preferred_store").filter(pk=value).first() if value else None
-    except Exception:  # noqa: BLE001 - not a UUID
+    except ValidationError:  # not a UUID
         return None
 
 

@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from kombu.exceptions import OperationalError as BrokerError
 
 from customers.models import Customer
 from customers.services import customer_touch_channel, customers_touch_channel
@@ -36,7 +37,8 @@ def publish_recompute(customer_ids: list[str], since: str | None) -> None:
     was missed."""
     try:
         recompute_journeys.delay(customer_ids, since)
-    except Exception:  # noqa: BLE001 - the touchpoints are the truth; the journeys follow later
+    # A refused connection is an OSError; kombu raises OperationalError once its retries are spent.
+    except (OSError, BrokerError):  # the touchpoints are the truth; the journeys follow later
         logger.warning("broker unavailable: journeys of %s customers left for the catch-up", len(customer_ids),
                        exc_info=True)
 

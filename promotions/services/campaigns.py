@@ -14,6 +14,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 
 from customers.models import Customer, Segment
 from omni.actor import Actor
@@ -139,7 +140,8 @@ def _dispatch(task, campaign_id) -> None:
     """Hand the send to a worker; a broker outage leaves it to the ``resume_campaigns`` sweep."""
     try:
         task.delay(campaign_id)
-    except Exception:  # noqa: BLE001 - the campaign row (status sending) is the guarantee
+    # A refused connection is an OSError; kombu raises OperationalError once its retries are spent.
+    except (OSError, BrokerError):  # the campaign row (status sending) is the guarantee
         logger.warning("broker unavailable, campaign %s left for the sweep", campaign_id, exc_info=True)
 
 
@@ -209,7 +211,10 @@ def _deliver_one(campaign: Campaign, customer: Customer) -> CampaignRecipient | 
                 campaign_message_sent.send(
                     sender=Campaign, campaign=campaign, customer=customer, code=code, media=media
                 )
-        except Exception as exc:  # noqa: BLE001 - one bad recipient must not stop the campaign
+        # An isolation boundary on purpose: whatever fails for one recipient (their message,
+        # a receiver of campaign_message_sent) is rolled back to the savepoint and recorded on
+        # their row as FAILED, and the campaign goes on with the next one.
+        except Exception as exc:  # noqa: BLE001
             recipient.status = CampaignRecipient.Status.FAILED
             recipient.error = str(exc)[:300]
             recipient.save(update_fields=["status", "error"])
