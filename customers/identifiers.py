@@ -3,6 +3,12 @@
 E-mail: trimmed and lower-cased. Phone: E.164 through ``phonenumbers`` with the default
 region ``OMNI_PHONE_REGION`` (``06 12 34 56 78``, ``+33612345678`` and
 ``0033 6 12 34 56 78`` are one number). Loyalty card: upper-case, without spaces or dashes.
+
+The phone is a plain ``CharField`` holding E.164, normalised here with ``phonenumbers``
+rather than by django-phonenumber-field: its field parses in one region only (a
+Martinique mobile dialled nationally, ``0696...``, would be refused), and its model field
+turns ``customer.phone`` into a ``PhoneNumber`` object that snapshots, exports, lookups
+by prefix and every other app would have to convert back to the string they use.
 """
 
 from __future__ import annotations

@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_celery_beat",
-    "phonenumber_field",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "import_export",
@@ -318,7 +317,6 @@ OMNI_MESSAGE_MAX_ATTEMPTS = env.int("OMNI_MESSAGE_MAX_ATTEMPTS", default=6)
 # --- Business settings ----------------------------------------------------------------
 OMNI_CURRENCY = env.str("OMNI_CURRENCY", default="EUR")
 OMNI_PHONE_REGION = env.str("OMNI_PHONE_REGION", default="FR")
-PHONENUMBER_DEFAULT_REGION = OMNI_PHONE_REGION
 OMNI_PICKUP_HOLD_DAYS = env.int("OMNI_PICKUP_HOLD_DAYS", default=7)
 # Where customers open the links in their messages (the order tracking page): scheme and
 # host as the public sees them, without a trailing slash.
