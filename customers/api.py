@@ -42,7 +42,9 @@ class CustomerOutput(serializers.ModelSerializer):
     confirmed = serializers.SerializerMethodField()
     channels = serializers.SerializerMethodField()
     segments = serializers.SerializerMethodField()
-    preferred_store = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    preferred_store: serializers.SlugRelatedField[Location] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Customer
@@ -116,9 +118,9 @@ class ContactOutput(serializers.ModelSerializer):
         fields = ["id", "kind", "channel", "note", "at", "by"]
 
     def get_by(self, contact: Contact) -> str:
-        if contact.staff_id:
+        if contact.staff is not None:
             return contact.staff.get_username()
-        return contact.client.name if contact.client_id else ""
+        return contact.client.name if contact.client is not None else ""
 
 
 # --- input ------------------------------------------------------------------------------

@@ -28,11 +28,11 @@ class Medium(models.TextChoices):
 
 
 # Each medium's contact point on ``Customer``.
-CONTACT_FIELDS = {Medium.EMAIL: "email", Medium.SMS: "phone"}
+CONTACT_FIELDS: dict[str, str] = {Medium.EMAIL: "email", Medium.SMS: "phone"}
 
 
-class CustomerQuerySet(models.QuerySet):
-    def active(self):
+class CustomerQuerySet(models.QuerySet["Customer"]):
+    def active(self) -> "CustomerQuerySet":
         """Customers that are themselves: neither merged into another nor erased."""
         return self.filter(merged_into__isnull=True, is_erased=False)
 

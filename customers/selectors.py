@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -14,13 +15,13 @@ from django.http import Http404
 from omni.actor import Actor
 
 from .identifiers import normalise_card, normalise_email, normalise_phone, phone_query
-from .models import Customer, CustomerMerge, Segment
+from .models import Customer, CustomerMerge, CustomerQuerySet, Segment
 from .permissions import may_read_customers
 
 MAX_MERGE_HOPS = 10
 
 
-def customer_queryset_all() -> QuerySet[Customer]:
+def customer_queryset_all() -> CustomerQuerySet:
     """Customers (merged-away duplicates too) with what the contract's representation
     needs, prefetched."""
     return Customer.objects.select_related("preferred_store").prefetch_related(
@@ -38,7 +39,7 @@ def customer_list(*, actor: Actor) -> QuerySet[Customer]:
     return customers.order_by(Lower("last_name"), Lower("first_name"), "created_at", "pk")
 
 
-def customer_resolve(customer_id, *, queryset: QuerySet[Customer] | None = None) -> Customer | None:
+def customer_resolve(customer_id: Any, *, queryset: QuerySet[Customer] | None = None) -> Customer | None:
     """The customer an id stands for, following merges (a duplicate's old id leads to the
     customer it became); None for an unknown or malformed id. No permission check: for
     callers that already know the actor may name customers."""
@@ -54,7 +55,7 @@ def customer_resolve(customer_id, *, queryset: QuerySet[Customer] | None = None)
     return None
 
 
-def customer_get(*, actor: Actor, customer_id, details: bool = True) -> Customer:
+def customer_get(*, actor: Actor, customer_id: Any, details: bool = True) -> Customer:
     """The customer, following merges, or 404 (also for an actor who may not read customers).
     ``details``: with the channels and segments a customer's page and answer show."""
     if not may_read_customers(actor):

@@ -5,6 +5,7 @@ the fragment of the same view."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -317,7 +318,7 @@ def segment_edit_page(request, slug=None):
     if not may_edit_segments(actor):
         return _refuse(request, _("Segments belong to the marketing team."))
     segment = get_object_or_404(Segment, slug=slug) if slug else None
-    context = {"segment": segment, "facts": all_facts()}
+    context: dict[str, Any] = {"segment": segment, "facts": all_facts()}
     if request.method == "GET":
         context.update(
             name=segment.name if segment else "",

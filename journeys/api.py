@@ -78,7 +78,8 @@ class EventInput(serializers.Serializer):
 
 
 class BatchInput(serializers.Serializer):
-    events = EventInput(many=True, allow_empty=False, max_length=MAX_BATCH)
+    # many=True hands allow_empty and max_length to the ListSerializer; the stubs type the child's.
+    events = EventInput(many=True, allow_empty=False, max_length=MAX_BATCH)  # type: ignore[call-arg]
 
     def validate_events(self, events):
         """Resolve every reference of the batch in a constant number of queries; one
@@ -105,7 +106,7 @@ class BatchInput(serializers.Serializer):
                 errors[index] = problem  # the shape DRF gives the other errors of a list
             resolved.append({**event, "customer_id": customer_id, "location_id": locations.get(event.get("location"))})
         if errors:
-            raise serializers.ValidationError(errors)
+            raise serializers.ValidationError(errors)  # type: ignore[arg-type]  # keyed by index, as DRF does
         return resolved
 
 

@@ -6,6 +6,7 @@ otherwise, so every amount goes through ``to_money`` and every serializer throug
 """
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TypedDict
 
 from django.conf import settings
 from rest_framework import serializers
@@ -41,5 +42,11 @@ class MoneyField(serializers.DecimalField):
         super().__init__(**kwargs)
 
 
-# Keyword arguments for a money column: ``models.DecimalField(**MONEY_COLUMN)``.
-MONEY_COLUMN = {"max_digits": 12, "decimal_places": 2}
+class MoneyColumn(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+# Keyword arguments for a money column: ``models.DecimalField(**MONEY_COLUMN)`` (typed, so
+# that mypy checks them against DecimalField's own arguments).
+MONEY_COLUMN: MoneyColumn = {"max_digits": 12, "decimal_places": 2}

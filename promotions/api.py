@@ -94,7 +94,7 @@ def unknown_sku_error(exc: UnknownProduct, line_count: int) -> serializers.Valid
     """``UnknownProduct`` from the loader as DRF's field errors on ``lines[index].sku``."""
     errors: list[dict] = [{} for _ in range(line_count)]
     index = exc.extra.get("index", 0)
-    if 0 <= index < line_count:
+    if isinstance(index, int) and 0 <= index < line_count:
         errors[index] = {"sku": [_("No active product has the SKU %(sku)s.") % {"sku": exc.extra.get("sku")}]}
     return serializers.ValidationError({"lines": errors})
 
@@ -206,7 +206,9 @@ class PromotionSerializer(serializers.ModelSerializer):
 
 
 def _invalid(exc: InvalidPromotion) -> serializers.ValidationError:
-    errors = exc.extra.get("errors") or {"non_field_errors": exc.detail}
+    errors = exc.extra.get("errors")
+    if not isinstance(errors, dict) or not errors:
+        errors = {"non_field_errors": exc.detail}
     return serializers.ValidationError({name: [str(message)] for name, message in errors.items()})
 
 

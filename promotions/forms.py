@@ -91,7 +91,7 @@ class PromotionForm(forms.Form):
         _bootstrap(self)
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         values = {name: value for name, value in cleaned.items() if name != "segments"}
         if not values.get("code"):
             values["code"] = None
@@ -114,7 +114,11 @@ class PromotionForm(forms.Form):
 
 class CodesForm(forms.Form):
     count = forms.IntegerField(label=_("How many codes"), min_value=1, max_value=MAX_CODES_PER_BATCH, initial=100)
-    prefix = forms.RegexField(label=_("Prefix"), regex=r"^[A-Za-z0-9]{0,12}-?$", required=False, max_length=13)
+    # A declared field: the form metaclass takes it off the class, so BaseForm.prefix (the
+    # HTML name prefix) is untouched; the stubs see a class attribute.
+    prefix = forms.RegexField(  # type: ignore[assignment]
+        label=_("Prefix"), regex=r"^[A-Za-z0-9]{0,12}-?$", required=False, max_length=13
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,7 +145,7 @@ class CampaignForm(forms.Form):
         _bootstrap(self)
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for name, message in campaign_errors(cleaned).items():
             if name not in self.errors:
                 self.add_error(name, message)

@@ -10,6 +10,7 @@ per campaign and customer (so a campaign sent twice never gives anyone two codes
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -32,8 +33,8 @@ class Kind(models.TextChoices):
     BUY_X_GET_Y = engine.BUY_X_GET_Y, _("Buy X get Y free")
 
 
-class PromotionQuerySet(models.QuerySet):
-    def running(self, now=None):
+class PromotionQuerySet(models.QuerySet["Promotion"]):
+    def running(self, now: datetime | None = None) -> PromotionQuerySet:
         now = now or timezone.now()
         return self.filter(is_active=True).filter(
             Q(starts_at__isnull=True) | Q(starts_at__lte=now), Q(ends_at__isnull=True) | Q(ends_at__gt=now)
@@ -74,6 +75,10 @@ class Promotion(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.CharField(max_length=150, blank=True)
     updated_by = models.CharField(max_length=150, blank=True)
+
+    # Set by the readers that load many promotions with their segments in one query
+    # (promotions.selectors.codes_load, promotions.services.codes._lock).
+    loaded_segment_ids: frozenset[int]
 
     objects = PromotionQuerySet.as_manager()
 
@@ -138,7 +143,7 @@ class Promotion(models.Model):
         return self.status_at()
 
     def get_status_display(self) -> str:
-        return self.Status(self.status).label
+        return str(self.Status(self.status).label)
 
     def is_used_up_by(self, usage, *, has_customer: bool) -> bool:
         if self.usage_limit is not None and usage.total >= self.usage_limit:

@@ -104,6 +104,8 @@ def _seed_redemptions(campaign: Campaign | None, promotions: dict[str, Promotion
             .select_related("code", "customer").order_by("pk")
         )
         for n, recipient in enumerate(recipients[: max(3, len(recipients) // 3)]):
+            if recipient.code is None:  # filtered out above; says so to the type checker
+                continue
             try:
                 code_redeem(code=recipient.code.code, customer=recipient.customer,
                             order_reference=f"{SEED_ORDER_PREFIX}C{n:04d}", channel=rng.choice(channels), actor=actor,

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Sum, TextField, Value
 from django.db.models.functions import Cast
@@ -58,7 +61,8 @@ def _json_list(text: str | None) -> list:
         items = text[2:-2].split('", "')
         if not any('"' in item for item in items):
             return items
-    return json.loads(text)
+    parsed: list[str] = json.loads(text)
+    return parsed
 
 
 def running_specs(*, now: datetime) -> list[engine.PromotionSpec]:
@@ -95,7 +99,7 @@ def customer_segment_ids(customer: Customer | None) -> frozenset[int]:
     return frozenset(memberships.values_list("segment_id", flat=True))
 
 
-def usage_for(*, promotion_ids, customer: Customer | None) -> dict[str, Usage]:
+def usage_for(*, promotion_ids: Iterable[UUID | str], customer: Customer | None) -> dict[str, Usage]:
     """Unreleased redemptions per promotion, overall and by ``customer``, in one query."""
     promotion_ids = list(promotion_ids)
     if not promotion_ids:
@@ -112,7 +116,7 @@ def usage_for(*, promotion_ids, customer: Customer | None) -> dict[str, Usage]:
     return {str(row["promotion_id"]): Usage(total=row["total"], by_customer=row["mine"]) for row in rows}
 
 
-def codes_load(codes) -> dict[str, tuple[Promotion, DiscountCode | None]]:
+def codes_load(codes: Iterable[str]) -> dict[str, tuple[Promotion, DiscountCode | None]]:
     """Entered codes (normalised, each once) -> the promotion each names and its generated
     code row (``None`` for a promotion's shared code), with the promotions' segments; an
     unknown code raises ``code_unknown``. Three queries, whatever the number of codes."""
@@ -129,7 +133,7 @@ def codes_load(codes) -> dict[str, tuple[Promotion, DiscountCode | None]]:
         discount_code = generated.get(code)
         promotion = discount_code.promotion if discount_code else shared.get(code)
         if promotion is None:
-            raise CodeUnknown(CodeUnknown.default_detail, code_value=code)
+            raise CodeUnknown(str(CodeUnknown.default_detail), code_value=code)
         loaded[code] = (promotion, discount_code)
     promotions = {str(promotion.pk): promotion for promotion, _code in loaded.values()}
     memberships = defaultdict(set)
@@ -141,7 +145,7 @@ def codes_load(codes) -> dict[str, tuple[Promotion, DiscountCode | None]]:
     return loaded
 
 
-def limited_ids(promotions) -> list[str]:
+def limited_ids(promotions: Iterable[Promotion | engine.PromotionSpec]) -> list[str]:
     """The ids of those ``promotions`` (rows or specs) whose uses are counted."""
     return [str(p.id) for p in promotions if p.usage_limit is not None or p.per_customer_limit is not None]
 
@@ -176,7 +180,7 @@ def codes_check(
 
 def codes_resolve(
     *,
-    codes,
+    codes: Iterable[str],
     channel: str | None,
     customer: Customer | None,
     segment_ids: frozenset[int],
@@ -217,7 +221,7 @@ def redemption_stats_by_promotion() -> list[dict]:
     return [_rounded(row) for row in rows]
 
 
-def _rounded(row: dict) -> dict:
+def _rounded(row: Mapping[str, Any]) -> dict[str, Any]:
     # SQLite sums decimals as floats' text; show cents.
     label = dict(Channel.choices).get(row["channel"], row["channel"] or "—")
     return {**row, "amount": to_money(str(row["amount"] or 0)), "label": label}

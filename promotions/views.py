@@ -96,7 +96,8 @@ def _promotion_form_page(request, promotion: Promotion | None):
                 promotion = promotion_update(promotion=promotion, actor=actor, **form.service_fields())
                 messages.success(request, _("Promotion saved."))
         except InvalidPromotion as exc:
-            for name, message in (exc.extra.get("errors") or {"__all__": exc.detail}).items():
+            errors = exc.extra.get("errors")
+            for name, message in (errors if isinstance(errors, dict) and errors else {"__all__": exc.detail}).items():
                 form.add_error(name if name in form.fields else None, message)
         else:
             return redirect("promotions:detail", promotion_id=promotion.pk)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -95,7 +96,13 @@ def customer_find_or_create(
 
 
 def _find_or_create_once(
-    *, actor: Actor, identifiers: dict, first_name: str, last_name: str, consents: dict, preferred_store
+    *,
+    actor: Actor,
+    identifiers: dict[str, str],
+    first_name: str,
+    last_name: str,
+    consents: dict[str, bool],
+    preferred_store: Location | None,
 ) -> tuple[Customer, bool]:
     now = timezone.now()
     condition = Q()
@@ -194,7 +201,7 @@ UPDATABLE_FIELDS = {"first_name", "last_name", "city", "email", "phone", "loyalt
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, actor: Actor, **fields) -> Customer:
+def customer_update(*, customer: Customer, actor: Actor, **fields: Any) -> Customer:
     """Change a customer's identity, identifiers, preferred store or consents."""
     if not may_write_customers(actor):
         raise Forbidden()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
@@ -109,7 +111,7 @@ def customer_export(*, customer: Customer, actor: Actor) -> dict:
     }
 
 
-def _iso(value):
+def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -21,7 +22,7 @@ from ..models import Customer, Medium, Segment, SegmentMembership
 from ..permissions import may_edit_segments
 
 
-def _clean_param(kind: str, name: str, value):
+def _clean_param(kind: str, name: str, value: Any) -> Any:
     if kind == "int":
         try:
             number = int(value)
@@ -57,7 +58,7 @@ def _clean_param(kind: str, name: str, value):
     return str(value).strip()
 
 
-def segment_rules_clean(rules) -> list[dict]:
+def segment_rules_clean(rules: Any) -> list[dict]:
     """Validate rules against the registered facts; returns them normalised."""
     if not isinstance(rules, list) or not rules:
         raise InvalidSegmentRules(_("A segment needs at least one rule."))
@@ -123,12 +124,17 @@ def segment_evaluate(rules: list[dict], customers: QuerySet | None = None) -> se
         result = fact.fn(base, rule.get("params") or {})
         if isinstance(result, QuerySet):
             ids = result.values("pk") if result.model is Customer else result
-            matching = matching.exclude(pk__in=ids) if rule.get("negate") else matching.filter(pk__in=ids)
+            # ``ids`` is a subquery of customer ids; the plugin expects a list of values here.
+            matching = (
+                matching.exclude(pk__in=ids)  # type: ignore[misc]
+                if rule.get("negate")
+                else matching.filter(pk__in=ids)  # type: ignore[misc]
+            )
         else:
             in_python.append((bool(rule.get("negate")), set(result)))
     members = set(matching.values_list("pk", flat=True))
-    for negate, ids in in_python:
-        members = members - ids if negate else members & ids
+    for negate, found in in_python:
+        members = members - found if negate else members & found
     return members
 
 

@@ -52,7 +52,7 @@ def _contact(customer: Customer, medium: str, actor: Actor) -> str:
         raise InvalidIdentifier(field="medium")
     if customer.is_erased:
         raise CustomerErased()
-    value = getattr(customer, CONTACT_FIELDS[medium])
+    value: str | None = getattr(customer, CONTACT_FIELDS[medium])
     if not value:
         raise InvalidIdentifier(_("There is nothing to confirm."), field=CONTACT_FIELDS[medium])
     return value

@@ -26,11 +26,11 @@ def phone(value: str | None) -> str:
 
 @register.filter
 def channel_label(value: str | None) -> str:
-    return CHANNEL_LABELS.get(value or "", value or "")
+    return str(CHANNEL_LABELS.get(value or "", value or ""))
 
 
 @register.filter
 def timeline_kind(entry: dict) -> str:
     """The entry's own label if its source gave one, else a readable form of its kind."""
     kind = entry.get("kind", "")
-    return entry.get("kind_label") or KIND_LABELS.get(kind) or capfirst(kind.replace("_", " "))
+    return str(entry.get("kind_label") or KIND_LABELS.get(kind) or capfirst(kind.replace("_", " ")))

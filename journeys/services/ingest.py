@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from kombu.exceptions import OperationalError as BrokerError
@@ -12,6 +13,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from customers.models import Customer
 from customers.services import customer_touch_channel, customers_touch_channel
 from omni.actor import Actor
+from omni.errors import Forbidden
 
 from ..models import AnonymousLink, Touchpoint, TouchpointType
 from ..tasks import recompute_journeys
@@ -60,7 +62,7 @@ def _link_anonymous_ids(identify_events: list[dict], since_by_customer: dict) ->
             _note(since_by_customer, customer_id, earliest)
 
 
-def _note(since_by_customer: dict, customer_id, at: datetime) -> None:
+def _note(since_by_customer: dict[Any, datetime], customer_id: Any, at: datetime) -> None:
     if customer_id not in since_by_customer or at < since_by_customer[customer_id]:
         since_by_customer[customer_id] = at
 
@@ -72,6 +74,9 @@ def events_ingest(*, events: list[dict], actor: Actor) -> tuple[int, int]:
     Each event dict has id, type, occurred_at, and optionally customer_id, anonymous_id,
     sku, location_id, properties. Customers found by e-mail or phone arrive resolved.
     """
+    channel = actor.channel
+    if not channel:  # events carry the channel of their sender
+        raise Forbidden()
     ids = [event["id"] for event in events]
     already = set(Touchpoint.objects.filter(pk__in=ids).values_list("pk", flat=True))
     fresh, seen = [], set(already)
@@ -94,14 +99,15 @@ def events_ingest(*, events: list[dict], actor: Actor) -> tuple[int, int]:
     for event in identify_events:
         linked.setdefault(event["anonymous_id"], event["customer_id"])
 
-    rows, since_by_customer = [], {}
+    rows: list[Touchpoint] = []
+    since_by_customer: dict[Any, datetime] = {}
     for event in fresh:
         customer_id = event.get("customer_id") or linked.get(event.get("anonymous_id") or "")
         rows.append(
             Touchpoint(
                 id=event["id"],
                 type=event["type"],
-                channel=actor.channel,
+                channel=channel,
                 occurred_at=event["occurred_at"],
                 customer_id=customer_id,
                 anonymous_id=event.get("anonymous_id") or "",
@@ -117,7 +123,7 @@ def events_ingest(*, events: list[dict], actor: Actor) -> tuple[int, int]:
     _link_anonymous_ids(identify_events, since_by_customer)
     if since_by_customer:
         latest = max(event["occurred_at"] for event in fresh)
-        customers_touch_channel(customer_ids=since_by_customer, channel=actor.channel, at=latest)
+        customers_touch_channel(customer_ids=since_by_customer, channel=channel, at=latest)
     _queue_recompute(since_by_customer)
     return len(rows), len(events) - len(rows)
 

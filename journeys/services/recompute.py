@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, Min, OuterRef
@@ -60,9 +62,9 @@ def _store(journeys_by_customer: dict) -> int:
     return len(created)
 
 
-def _split_stream(rows) -> dict:
+def _split_stream(rows: Iterable[tuple[Any, ...]]) -> dict[Any, Any]:
     """Rows of (customer, at, channel, type, location) ordered by customer then time."""
-    steps_by_customer: dict = defaultdict(list)
+    steps_by_customer: dict[Any, list[Step]] = defaultdict(list)
     for customer_id, at, step_id, channel, kind, location_id in rows:
         steps_by_customer[customer_id].append(
             Step(at=at, channel=channel, type=kind, location_id=location_id, id=step_id)
@@ -81,7 +83,7 @@ def journeys_recompute_many(*, customer_ids: list, since: datetime | None = None
         return 0
     journeys = Journey.objects.filter(customer_id__in=customer_ids)
     touchpoints = Touchpoint.objects.filter(customer_id__in=customer_ids).exclude(type__in=NOT_A_STEP_TYPES)
-    start_of = {}
+    start_of: dict[Any, tuple[datetime, Any]] = {}
     if since is not None:
         journeys = journeys.filter(ended_at__gte=since - INACTIVITY)
         # Each customer's earliest affected journey, by (time, first touchpoint id).
@@ -91,27 +93,29 @@ def journeys_recompute_many(*, customer_ids: list, since: datetime | None = None
             start_of[customer_id] = (started_at, first_id)
         touchpoints = touchpoints.filter(occurred_at__gte=min([since, *(at for at, _id in start_of.values())]))
     journeys.delete()
-    rows = touchpoints.order_by("customer_id", "occurred_at", "id").values_list(*STEP_FIELDS)
+    rows: Iterable[tuple[Any, ...]] = touchpoints.order_by("customer_id", "occurred_at", "id").values_list(
+        *STEP_FIELDS
+    )
     if since is not None:
         rows = (row for row in rows if _at_or_after(row, start_of.get(row[0]), since))
     return _store(_split_stream(rows))
 
 
-def _at_or_after(row, journey_start, since: datetime) -> bool:
+def _at_or_after(row: tuple[Any, ...], journey_start: tuple[datetime, Any] | None, since: datetime) -> bool:
     """Is this touchpoint in the part being rebuilt? Touchpoints sharing the instant
     where a kept journey ends belong to that journey, hence the id tie-break."""
     at, touchpoint_id = row[1], row[2]
     if journey_start is None or since <= journey_start[0]:
-        return at >= since
+        return bool(at >= since)
     start_at, start_id = journey_start
     return at > start_at or (at == start_at and (start_id is None or _uuid(touchpoint_id) >= _uuid(start_id)))
 
 
-def _uuid(value) -> uuid.UUID:
+def _uuid(value: object) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def journeys_recompute(*, customer_id, since: datetime | None = None) -> int:
+def journeys_recompute(*, customer_id: Any, since: datetime | None = None) -> int:
     return journeys_recompute_many(customer_ids=[customer_id], since=since)
 
 

@@ -10,8 +10,10 @@ customer a second code; a later send reaches only members who joined the segment
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
@@ -34,7 +36,7 @@ BATCH_SIZE = 200
 def render_text(text: str, *, customer: Customer | None, code: str) -> str:
     """Fill the placeholders; any other brace is left as written."""
     first_name = (customer.first_name if customer else "") or _("dear customer")
-    store = customer.preferred_store.name if customer and customer.preferred_store_id else _("our stores")
+    store = customer.preferred_store.name if customer and customer.preferred_store else _("our stores")
     return text.replace("{first_name}", first_name).replace("{code}", code).replace("{store}", store)
 
 
@@ -79,7 +81,7 @@ def campaign_create(
     )
 
 
-def campaign_audience(campaign: Campaign):
+def campaign_audience(campaign: Campaign) -> QuerySet[Customer]:
     return Customer.objects.active().filter(memberships__segment_id=campaign.segment_id)
 
 
@@ -136,7 +138,7 @@ def campaign_send(*, campaign: Campaign, actor: Actor) -> Campaign:
     return campaign
 
 
-def _dispatch(task, campaign_id) -> None:
+def _dispatch(task: Any, campaign_id: int) -> None:
     """Hand the send to a worker; a broker outage leaves it to the ``resume_campaigns`` sweep."""
     try:
         task.delay(campaign_id)
@@ -196,10 +198,13 @@ def _deliver_one(campaign: Campaign, customer: Customer) -> CampaignRecipient | 
             with transaction.atomic():
                 code = _new_code(campaign)
                 for medium in media:
+                    address = customer.confirmed_contact(medium)
+                    if address is None:  # _media chose confirmed contacts only
+                        continue
                     text = campaign.sms_text if medium == "sms" else campaign.email_text
                     message_queue(
                         medium=medium,
-                        recipient=customer.confirmed_contact(medium),
+                        recipient=address,
                         body=render_text(text, customer=customer, code=code.code),
                         kind="campaign",
                         about=campaign,
@@ -221,7 +226,7 @@ def _deliver_one(campaign: Campaign, customer: Customer) -> CampaignRecipient | 
         return recipient
 
 
-def campaign_deliver(*, campaign_id, batch_size: int = BATCH_SIZE) -> Campaign | None:
+def campaign_deliver(*, campaign_id: int, batch_size: int = BATCH_SIZE) -> Campaign | None:
     """Give every member not yet handled their code; safe to run twice, or twice at once."""
     campaign = Campaign.objects.select_related("promotion").filter(pk=campaign_id).first()
     if campaign is None or campaign.status != Campaign.Status.SENDING:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ from omni.errors import DomainError
 from omni.transactions import service
 
 from ..codes import Usage, check_usable, is_valid_prefix, normalise_code, normalise_prefix, random_code
-from ..engine import PricedCart
+from ..engine import AppliedDiscount, PricedCart
 from ..errors import CodeUnknown, CodeUsed, InvalidPromotion
 from ..models import DiscountCode, Promotion, Redemption
 from ..selectors import customer_segment_ids, usage_for
@@ -47,7 +48,7 @@ def codes_generate(*, promotion: Promotion, count: int, prefix: str = "", actor:
         while len(wanted) < count - len(created):
             wanted.add(random_code(prefix))
         taken = set(DiscountCode.objects.filter(code__in=wanted).values_list("code", flat=True))
-        taken |= set(Promotion.objects.filter(code__in=wanted).values_list("code", flat=True))
+        taken |= {code for code in Promotion.objects.filter(code__in=wanted).values_list("code", flat=True) if code}
         fresh = sorted(wanted - taken)
         try:
             with transaction.atomic():
@@ -86,7 +87,7 @@ def _find(code: str) -> tuple[Promotion, DiscountCode | None]:
         return Promotion(pk=discount_code.promotion_id), discount_code
     promotion = Promotion.objects.filter(code=code).first()
     if promotion is None:
-        raise CodeUnknown(CodeUnknown.default_detail, code_value=code)
+        raise CodeUnknown(str(CodeUnknown.default_detail), code_value=code)
     return promotion, None
 
 
@@ -97,7 +98,7 @@ def _redeem(
     customer: Customer | None,
     order_reference: str,
     channel: str | None,
-    amount,
+    amount: Decimal | int,
     actor: Actor,
     segment_ids: frozenset[int],
     usage: Usage,
@@ -173,7 +174,7 @@ def code_redeem(
     order_reference: str,
     channel: str | None,
     actor: Actor,
-    amount=0,
+    amount: Decimal | int = 0,
     now: datetime | None = None,
 ) -> Redemption:
     """Record that ``order_reference`` used ``code``. A single-use code is redeemed once,
@@ -247,7 +248,15 @@ def redemptions_record(
 
 
 def _redeem_counted(
-    discounts, entered_only: dict[str, str], *, customer, order_reference, channel, actor, now, segment_ids
+    discounts: Iterable[AppliedDiscount],
+    entered_only: dict[str, str],
+    *,
+    customer: Customer | None,
+    order_reference: str,
+    channel: str | None,
+    actor: Actor,
+    now: datetime,
+    segment_ids: frozenset[int],
 ) -> list[Redemption]:
     """``entered_only``: entered codes whose promotion gave no discount to this cart (its
     conditions were not met); each is still checked under the lock, so that one used up

@@ -3,11 +3,14 @@ API's serializer, the marketing form and the services refuse the same things."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from customers.models import Segment
 from omni.actor import Actor
 from omni.channels import Channel
 
@@ -25,7 +28,7 @@ FIELDS = (
 def promotion_errors(values: dict, *, instance: Promotion | None = None) -> dict[str, str]:
     """Field -> message for every rule ``values`` (merged over ``instance``) breaks."""
 
-    def get(name):
+    def get(name: str) -> Any:
         if name in values:
             return values[name]
         return getattr(instance, name, None) if instance is not None else None
@@ -61,7 +64,7 @@ def promotion_errors(values: dict, *, instance: Promotion | None = None) -> dict
     if unknown:
         errors["channels"] = _("Unknown channel: %(channels)s.") % {"channels": ", ".join(map(str, unknown))}
     drops_code = instance is not None and values.get("requires_code") is False and not values.get("code", instance.code)
-    if drops_code and instance.codes.exists():
+    if drops_code and instance is not None and instance.codes.exists():
         errors["requires_code"] = _("This promotion has generated codes: it can only apply with a code.")
     code = get("code")
     if code:
@@ -90,7 +93,7 @@ def _prepare(fields: dict) -> dict:
 
 
 @transaction.atomic
-def promotion_create(*, actor: Actor, segments=None, **fields) -> Promotion:
+def promotion_create(*, actor: Actor, segments: Iterable[Segment] | None = None, **fields: Any) -> Promotion:
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise TypeError(f"unknown promotion fields: {sorted(unknown)}")
@@ -105,7 +108,9 @@ def promotion_create(*, actor: Actor, segments=None, **fields) -> Promotion:
 
 
 @transaction.atomic
-def promotion_update(*, promotion: Promotion, actor: Actor, segments=None, **fields) -> Promotion:
+def promotion_update(
+    *, promotion: Promotion, actor: Actor, segments: Iterable[Segment] | None = None, **fields: Any
+) -> Promotion:
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise TypeError(f"unknown promotion fields: {sorted(unknown)}")
