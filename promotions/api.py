@@ -13,7 +13,6 @@ from rest_framework.views import APIView
 from customers.models import Customer, Segment
 from customers.selectors import customer_resolve
 from inventory.errors import UnknownProduct
-from inventory.models import Product
 from omni.actor import Actor
 from omni.channels import Channel
 from omni.fields import DateTimeField, IntegerField
@@ -194,12 +193,6 @@ class PromotionSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         errors = promotion_errors({k: v for k, v in attrs.items() if k != "segments"}, instance=self.instance)
-        skus = attrs.get("skus") or []
-        if skus:
-            known = set(Product.objects.filter(sku__in=skus).values_list("sku", flat=True))
-            unknown = sorted(set(skus) - known)
-            if unknown:
-                errors["skus"] = _("Unknown SKU: %(skus)s.") % {"skus": ", ".join(unknown[:10])}
         if errors:
             raise serializers.ValidationError({name: [message] for name, message in errors.items()})
         return attrs

@@ -7,7 +7,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Segment
-from inventory.models import Product
 from omni.channels import Channel
 
 from .codes import MAX_CODE_LENGTH
@@ -98,12 +97,6 @@ class PromotionForm(forms.Form):
         for name, message in promotion_errors(values, instance=self.instance).items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, message)
-        skus = cleaned.get("skus") or []
-        if skus:
-            known = set(Product.objects.filter(sku__in=skus).values_list("sku", flat=True))
-            unknown = sorted(set(skus) - known)
-            if unknown:
-                self.add_error("skus", _("Unknown SKU: %(skus)s.") % {"skus": ", ".join(unknown[:10])})
         return cleaned
 
     def service_fields(self) -> dict:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from customers.models import Segment
+from inventory.models import Product
 from omni.actor import Actor
 from omni.channels import Channel
 
@@ -77,6 +78,12 @@ def promotion_errors(values: dict, *, instance: Promotion | None = None) -> dict
                 others = others.exclude(pk=instance.pk)
             if others.exists() or DiscountCode.objects.filter(code=code).exists():
                 errors["code"] = _("This code is already in use.")
+    skus = values.get("skus") or []  # only those given: a product withdrawn since keeps its promotion editable
+    if skus:
+        known = set(Product.objects.filter(sku__in=skus).values_list("sku", flat=True))
+        missing = sorted(set(skus) - known)
+        if missing:
+            errors["skus"] = _("Unknown SKU: %(skus)s.") % {"skus": ", ".join(missing[:10])}
     return errors
 
 

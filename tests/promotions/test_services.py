@@ -225,3 +225,19 @@ def test_promotion_with_generated_codes_keeps_requiring_a_code(system):
         promotion_update(promotion=promotion, actor=system, requires_code=False)
     promotion.refresh_from_db()
     assert promotion.requires_code
+
+
+def test_the_service_refuses_unknown_skus_whoever_calls_it(system, catalogue):
+    from promotions.errors import InvalidPromotion
+    from promotions.models import Promotion
+    from promotions.services import promotion_create, promotion_update
+
+    with pytest.raises(InvalidPromotion) as refused:
+        promotion_create(actor=system, name="Ghost", kind="percent", value=D("10"), skus=["CAP-NY", "NOPE"])
+    assert set(refused.value.extra["errors"]) == {"skus"} and "NOPE" in refused.value.extra["errors"]["skus"]
+    assert not Promotion.objects.exists()
+    # Only the SKUs given are checked: a promotion on a product withdrawn since stays editable.
+    promotion = promotion_create(actor=system, name="Caps", kind="percent", value=D("10"), skus=["CAP-LA"])
+    catalogue["cap2"].delete()
+    promotion = promotion_update(promotion=promotion, actor=system, name="Caps, last days")
+    assert promotion.name == "Caps, last days" and promotion.skus == ["CAP-LA"]
