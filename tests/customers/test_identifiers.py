@@ -38,6 +38,18 @@ def test_any_text_is_a_number_or_a_validation_error(text):
     assert result is None or phonenumbers.is_valid_number(phonenumbers.parse(result))
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_is_an_address_a_card_or_a_validation_error(text):
+    """The look-up filters and the search rely on it: odd input is refused, never a 500."""
+    for normalise in (normalise_email, normalise_card):
+        try:
+            result = normalise(text)
+        except ValidationError:
+            continue
+        assert result is None or (isinstance(result, str) and result == result.strip())
+
+
 @pytest.mark.parametrize("value", ["Foo@Example.FR ", " foo@example.fr"])
 def test_email_is_trimmed_and_lower_cased(value):
     assert normalise_email(value) == "foo@example.fr"
