@@ -42,7 +42,7 @@ class ErrorCode(StrEnum):
 
 class DomainError(Exception):
     code: StrEnum = ErrorCode.CONFLICT
-    status = status.HTTP_409_CONFLICT
+    status: int = status.HTTP_409_CONFLICT
     default_detail = _("The request conflicts with the current state.")
 
     def __init__(self, detail: str | None = None, **extra: object) -> None:
@@ -98,14 +98,18 @@ def error_codes() -> list[str]:
     """Every ``code`` an error answer on /api/ can carry, for the schema's ``Error`` body:
     each app's enum (through the refusals that use it) and DRF's own refusals."""
     autodiscover_modules("errors")  # every installed app's refusals, even one no view imported yet
-    codes = set(ErrorCode)
-    for family in (DomainError, exceptions.APIException):
-        pending = [family]
-        while pending:
-            refusal = pending.pop()
-            pending.extend(refusal.__subclasses__())
-            if not issubclass(refusal, exceptions.ValidationError):  # answered as field errors
-                codes.add(refusal.code if issubclass(refusal, DomainError) else refusal.default_code)
+    codes: set[str] = set(ErrorCode)
+    refusals: list[type[DomainError]] = [DomainError]
+    while refusals:
+        refusal = refusals.pop()
+        refusals.extend(refusal.__subclasses__())
+        codes.add(refusal.code)
+    drf_refusals: list[type[exceptions.APIException]] = [exceptions.APIException]
+    while drf_refusals:
+        drf_refusal = drf_refusals.pop()
+        drf_refusals.extend(drf_refusal.__subclasses__())
+        if not issubclass(drf_refusal, exceptions.ValidationError):  # answered as field errors
+            codes.add(drf_refusal.default_code)
     return sorted(str(code) for code in codes)
 
 
