@@ -50,10 +50,12 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## Refresh the French catalogue (needs gettext's xgettext) and compile it.
+## Refresh the French catalogue from the code and templates, then compile it (needs the
+## gettext tools: sudo apt-get install gettext). The French itself is written in
+## locale/fr/LC_MESSAGES/django.po, with any gettext editor; the .mo is committed.
 messages: install
 	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --no-obsolete
-	$(PY) scripts/translate.py
+	$(PY) manage.py compilemessages -l fr --ignore=.venv
 
 ## Every benchmark, then one table of their figures, also written to bench/figures.md (BENCH_QUICK=1: smaller sizes).
 bench: install
