@@ -1,26 +1,28 @@
 """What higher apps add to a customer's personal-data export (GDPR access request),
 without customers importing them: orders add the customer's orders with their lines and
-addresses, for instance. Register in ``AppConfig.ready()``::
+addresses, for instance. Register in ``AppConfig.ready()``, into the one registry::
 
-    from customers.exports import register_customer_export
-    register_customer_export("orders", export_orders)
+    registry.add(CustomerExport("orders", export_orders))
 
-An exporter is ``fn(customer) -> JSON-ready data``; its key becomes a key of the export.
+An exporter is ``export(customer) -> JSON-ready data``; its key becomes a key of the export.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+
+from omni.registry import registry
 
 from .models import Customer
 
-CustomerExporter = Callable[[Customer], object]
-_exporters: dict[str, CustomerExporter] = {}
+
+@dataclass(frozen=True)
+class CustomerExport:
+    key: str
+    export: Callable[[Customer], object]
+    order: int = 100
 
 
-def register_customer_export(key: str, exporter: CustomerExporter) -> None:
-    _exporters[key] = exporter
-
-
-def customer_exports() -> dict[str, CustomerExporter]:
-    return dict(_exporters)
+def customer_exports() -> dict[str, Callable[[Customer], object]]:
+    return {entry.key: entry.export for entry in registry.entries(CustomerExport)}

@@ -4,11 +4,11 @@ A fact is ``fn(customers, params) -> matching customer ids``: ``customers`` is a
 of the candidate customers and the result may be a queryset (of customers or of their
 ids, evaluated in the database) or any iterable of ids. Facts owned by higher apps
 (number of orders, spend over a period, last purchase, researched online and bought in
-store...) are registered by those apps in ``AppConfig.ready()``::
+store...) are registered by those apps in ``AppConfig.ready()``, into the one registry::
 
-    from customers.facts import Param, register_fact
-    register_fact("orders_count_at_least", _("At least N orders"), orders_at_least,
-                  params=[Param("count", "int", _("orders"))])
+    from customers.facts import Fact, Param
+    registry.add(Fact("orders_count_at_least", _("At least N orders"), orders_at_least,
+                      (Param("count", "int", _("orders")),)))
 
 The customers app never imports them (docs/architecture.md, layering).
 """
@@ -18,51 +18,50 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omni.channels import Channel
+from omni.registry import registry
 
-from .models import CustomerChannel, Medium
+from .models import Customer, CustomerChannel, Medium
 
-FactFunction = Callable[[QuerySet, dict], "QuerySet | Iterable"]
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
+FactFunction = Callable[[QuerySet[Customer], dict[str, Any]], "QuerySet[Any] | Iterable[Any]"]
 
 
 @dataclass(frozen=True)
 class Param:
     name: str
     kind: str  # "int", "str", "channels", "medium", "location", "date"
-    label: str = ""
+    label: _StrOrPromise = ""
 
 
 @dataclass(frozen=True)
 class Fact:
     name: str
-    label: str
+    label: _StrOrPromise
     fn: FactFunction
     params: tuple[Param, ...] = field(default_factory=tuple)
     builtin: bool = False
+    order: int = 100  # unused: facts are listed built-in first, then by name
 
-
-_facts: dict[str, Fact] = {}
-
-
-def register_fact(name: str, label: str, fn: FactFunction, params: Iterable[Param] = (), *, builtin=False) -> None:
-    _facts[name] = Fact(name=name, label=label, fn=fn, params=tuple(params), builtin=builtin)
-
-
-def unregister_fact(name: str) -> None:
-    _facts.pop(name, None)
+    @property
+    def key(self) -> str:
+        return self.name
 
 
 def get_fact(name: str) -> Fact | None:
-    return _facts.get(name)
+    return registry.get(Fact, name)
 
 
 def all_facts() -> list[Fact]:
-    return sorted(_facts.values(), key=lambda fact: (not fact.builtin, fact.name))
+    return sorted(registry.entries(Fact), key=lambda fact: (not fact.builtin, fact.name))
 
 
 # --- built-in facts --------------------------------------------------------------------
@@ -120,26 +119,25 @@ def preferred_store(customers: QuerySet, params: dict) -> QuerySet:
     return customers.filter(preferred_store__code=params.get("location"))
 
 
-def register_builtin_facts() -> None:
-    channels = Param("channels", "channels", _("channels"))
-    register_fact("channels_all", _("Used all of these channels"), channels_all, [channels], builtin=True)
-    register_fact("channels_any", _("Used any of these channels"), channels_any, [channels], builtin=True)
-    register_fact("channels_only", _("Used only these channels"), channels_only, [channels], builtin=True)
-    register_fact("city", _("City"), city, [Param("city", "str", _("city"))], builtin=True)
-    register_fact(
-        "consent", _("Consented to marketing"), consent, [Param("medium", "medium", _("medium"))], builtin=True
-    )
-    register_fact(
+_channels = Param("channels", "channels", _("channels"))
+BUILTIN_FACTS = [
+    Fact("channels_all", _("Used all of these channels"), channels_all, (_channels,), builtin=True),
+    Fact("channels_any", _("Used any of these channels"), channels_any, (_channels,), builtin=True),
+    Fact("channels_only", _("Used only these channels"), channels_only, (_channels,), builtin=True),
+    Fact("city", _("City"), city, (Param("city", "str", _("city")),), builtin=True),
+    Fact("consent", _("Consented to marketing"), consent, (Param("medium", "medium", _("medium")),), builtin=True),
+    Fact(
         "created_within_days",
         _("Became a customer in the last N days"),
         created_within_days,
-        [Param("days", "int", _("days"))],
+        (Param("days", "int", _("days")),),
         builtin=True,
-    )
-    register_fact(
+    ),
+    Fact(
         "preferred_store",
         _("Preferred store"),
         preferred_store,
-        [Param("location", "location", _("store"))],
+        (Param("location", "location", _("store")),),
         builtin=True,
-    )
+    ),
+]

@@ -6,6 +6,8 @@ or roll back with it; slow work belongs in a task queued with ``transaction.on_c
 - ``customer_identified(customer, created, actor, identifiers)``: a customer was found or
   created from identifiers (``identifiers`` is ``{"email": ..., "phone": ..., "loyalty_card": ...}``
   with the normalised values that were given).
+- ``contact_recorded(contact, actor)``: a contact with the customer (a call, a visit, an
+  e-mail, a chat) was noted, by staff or when they confirmed a contact point on file.
 - ``customers_merged(source_id, target_id, actor)``: re-point your rows from the duplicate
   ``source_id`` to ``target_id``; the duplicate is kept as a tombstone pointing at the target.
 - ``customer_erased(customer_id, actor)``: anonymise what you hold about this customer
@@ -15,5 +17,6 @@ or roll back with it; slow work belongs in a task queued with ``transaction.on_c
 from django.dispatch import Signal
 
 customer_identified = Signal()
+contact_recorded = Signal()
 customers_merged = Signal()
 customer_erased = Signal()

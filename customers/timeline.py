@@ -3,10 +3,10 @@ source that higher apps register at start-up (orders, touchpoints...), newest fi
 
 A source is ``fn(customer, limit) -> list[dict]``; each entry carries at least
 ``at`` (an aware datetime), ``channel``, ``kind`` and ``summary``, and may add anything
-else (``url``, ``reference``, ``amount``...). Register it in ``AppConfig.ready()``::
+else (``url``, ``reference``, ``amount``...). Register it in ``AppConfig.ready()``, into
+the one registry::
 
-    from customers.timeline import register_timeline_source
-    register_timeline_source(order_timeline_entries)
+    registry.add(TimelineSource("orders", order_timeline_entries))
 
 A source should cost a constant number of queries whatever the customer's history.
 """
@@ -15,35 +15,38 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from omni.notifications import messages_about
+from omni.registry import registry
 
 from .models import ConsentEvent, Contact, Customer, Medium
 
 logger = logging.getLogger(__name__)
 
-TimelineSource = Callable[[Customer, int], list[dict]]
-_sources: list[TimelineSource] = []
+TimelineEntries = Callable[[Customer, int], list[dict[str, Any]]]
 
 
-def register_timeline_source(source: TimelineSource) -> None:
-    if source not in _sources:
-        _sources.append(source)
+@dataclass(frozen=True)
+class TimelineSource:
+    name: str
+    entries: TimelineEntries
+    order: int = 100
+
+    @property
+    def key(self) -> str:
+        return self.name
 
 
-def unregister_timeline_source(source: TimelineSource) -> None:
-    if source in _sources:
-        _sources.remove(source)
+def timeline_sources() -> list[TimelineEntries]:
+    return [source.entries for source in registry.entries(TimelineSource)]
 
 
-def timeline_sources() -> list[TimelineSource]:
-    return [contact_entries, message_entries, consent_entries, *_sources]
-
-
-def contact_entries(customer: Customer, limit: int) -> list[dict]:
+def contact_entries(customer: Customer, limit: int) -> list[dict[str, Any]]:
     contacts = Contact.objects.filter(customer=customer).select_related("staff", "client", "location")[:limit]
     return [
         {
@@ -69,7 +72,7 @@ def _contact_author(contact: Contact) -> str:
     return ""
 
 
-def message_entries(customer: Customer, limit: int) -> list[dict]:
+def message_entries(customer: Customer, limit: int) -> list[dict[str, Any]]:
     messages = messages_about(customer).order_by("-created_at")[:limit]
     return [
         {
@@ -83,7 +86,7 @@ def message_entries(customer: Customer, limit: int) -> list[dict]:
     ]
 
 
-def consent_entries(customer: Customer, limit: int) -> list[dict]:
+def consent_entries(customer: Customer, limit: int) -> list[dict[str, Any]]:
     events = ConsentEvent.objects.filter(customer=customer)[:limit]
     labels = dict(Medium.choices)
     return [
@@ -100,8 +103,16 @@ def consent_entries(customer: Customer, limit: int) -> list[dict]:
     ]
 
 
-def customer_timeline(customer: Customer, *, limit: int = 50) -> list[dict]:
-    entries: list[dict] = []
+# This app's own sources, registered by ``CustomersConfig.ready()`` before every other.
+BUILTIN_SOURCES = [
+    TimelineSource("contacts", contact_entries, order=0),
+    TimelineSource("messages", message_entries, order=0),
+    TimelineSource("consents", consent_entries, order=0),
+]
+
+
+def customer_timeline(customer: Customer, *, limit: int = 50) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = []
     for source in timeline_sources():
         try:
             entries.extend(source(customer, limit))
@@ -111,5 +122,5 @@ def customer_timeline(customer: Customer, *, limit: int = 50) -> list[dict]:
     return entries[:limit]
 
 
-def _sort_key(entry: dict) -> datetime:
+def _sort_key(entry: dict[str, Any]) -> datetime:
     return entry["at"]

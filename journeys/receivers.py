@@ -1,15 +1,13 @@
 """What the lower apps tell journeys: orders, contacts and code redemptions become
-touchpoints; merges and erasures follow the customer. Connected in ``apps.ready()``."""
+touchpoints; merges and erasures follow the customer. Connected in ``apps.ready()``; every
+write goes through ``journeys.services``."""
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from customers.models import Contact
 
-from .models import AnonymousLink, Journey, Touchpoint, TouchpointType
-from .services import order_tracked_record, touchpoint_record
-from .services.ingest import publish_recompute
+from .models import TouchpointType
+from .services import order_tracked_record, touchpoint_record, touchpoints_anonymise, touchpoints_repoint
 
 CONTACT_TYPES = {
     "call": TouchpointType.CALL,
@@ -53,27 +51,22 @@ def on_code_redeemed(sender, redemption, **kwargs) -> None:
     )
 
 
-def on_contact_saved(sender, instance: Contact, created: bool, raw: bool = False, **kwargs) -> None:
-    if not created or raw or instance.kind not in CONTACT_TYPES:
+def on_contact_recorded(sender, contact: Contact, **kwargs) -> None:
+    if contact.kind not in CONTACT_TYPES:
         return
     touchpoint_record(
-        type=CONTACT_TYPES[instance.kind],
-        channel=instance.channel,
-        customer=instance.customer,
-        occurred_at=instance.at,
-        location_id=instance.location_id,
-        properties={"contact": instance.pk},
+        type=CONTACT_TYPES[contact.kind],
+        channel=contact.channel,
+        customer=contact.customer,
+        occurred_at=contact.at,
+        location_id=contact.location_id,
+        properties={"contact": contact.pk},
     )
 
 
 def on_customers_merged(sender, source_id, target_id, **kwargs) -> None:
-    Touchpoint.objects.filter(customer_id=source_id).update(customer_id=target_id)
-    AnonymousLink.objects.filter(customer_id=source_id).update(customer_id=target_id)
-    Journey.objects.filter(customer_id=source_id).delete()
-    transaction.on_commit(lambda: publish_recompute([str(target_id)], None))
+    touchpoints_repoint(source_id=source_id, target_id=target_id)
 
 
 def on_customer_erased(sender, customer_id, **kwargs) -> None:
-    """Keep what analytics count (type, channel, time); drop what could identify."""
-    Touchpoint.objects.filter(customer_id=customer_id).update(properties={}, anonymous_id="", sku="")
-    AnonymousLink.objects.filter(customer_id=customer_id).delete()
+    touchpoints_anonymise(customer_id=customer_id)

@@ -11,6 +11,7 @@ from .errors import error_codes
 from .idempotency import run_idempotent
 from .models import Location
 from .permissions import catalogue_writer
+from .registry import ApiLink, registry
 from .selectors import location_list
 from .services import location_create, location_update
 
@@ -73,9 +74,8 @@ class ApiRootApi(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request):
-        from .api_urls import root_links  # the URL list imports this module
-
-        return Response({name: reverse(url_name, request=request) for name, url_name in root_links()})
+        links = registry.entries(ApiLink)
+        return Response({link.name: reverse(link.url_name, request=request) for link in links})
 
 
 # --- OpenAPI: the error answers every operation can give ---------------------------------
@@ -109,7 +109,10 @@ _ERRORS = {
 def add_error_responses(result, generator, request, public):
     """drf-spectacular postprocessing hook: document the uniform error answers."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    error = {**_ERROR_SCHEMA, "properties": {**_ERROR_SCHEMA["properties"], "code": {"type": "string", "enum": error_codes()}}}
+    error = {
+        **_ERROR_SCHEMA,
+        "properties": {**_ERROR_SCHEMA["properties"], "code": {"type": "string", "enum": error_codes()}},
+    }
     schemas.setdefault("Error", error)
     schemas.setdefault("ValidationError", _VALIDATION_ERROR_SCHEMA)
     for path_item in result.get("paths", {}).values():

@@ -1,4 +1,5 @@
-"""``/api/v1/``: each app contributes its ``api_urls``; the root lists the collections."""
+"""``/api/v1/``: each app contributes its ``api_urls``; the root lists the collections each
+app registers as an ``omni.registry.ApiLink``."""
 
 from django.urls import include, path
 
@@ -14,10 +15,3 @@ urlpatterns = [
     path("", include("orders.api_urls")),
     path("", include("journeys.api_urls")),
 ]
-
-# name shown in the root -> URL name; apps append theirs in AppConfig.ready().
-ROOT_LINKS: list[tuple[str, str]] = [("locations", "location-list")]
-
-
-def root_links() -> list[tuple[str, str]]:
-    return ROOT_LINKS

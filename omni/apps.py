@@ -9,12 +9,13 @@ class OmniConfig(AppConfig):
     def ready(self) -> None:
         from . import authentication  # noqa: F401 - connects the signals that drop cached API clients
         from .console import connect_signals as connect_console_signals
-        from .registry import NavEntry, registry
+        from .registry import ApiLink, NavEntry, Seeder, registry
         from .seed import seed_organisation
 
-        registry.add_nav(NavEntry(_("Dashboard"), "dashboard", "speedometer2", lambda actor: True, order=0))
-        registry.add_nav(
-            NavEntry(_("Administration"), "admin:index", "gear", lambda actor: actor.is_admin, order=900)
+        registry.add(
+            NavEntry(_("Dashboard"), "dashboard", "speedometer2", lambda actor: True, order=0),
+            NavEntry(_("Administration"), "admin:index", "gear", lambda actor: actor.is_admin, order=900),
+            ApiLink("locations", "location-list"),
+            Seeder("organisation", seed_organisation),
         )
-        registry.add_seeder("organisation", seed_organisation)
         connect_console_signals()  # the console backends print only while serving

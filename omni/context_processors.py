@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from .actor import Actor
-from .registry import registry
+from .registry import NavEntry, registry
 
 
 def shell(request) -> dict:
@@ -11,6 +11,6 @@ def shell(request) -> dict:
     actor = Actor.from_request(request)
     return {
         "actor": actor,
-        "nav_entries": [entry for entry in registry.nav if entry.allowed(actor)],
+        "nav_entries": [entry for entry in registry.entries(NavEntry) if entry.allowed(actor)],
         "currency": settings.OMNI_CURRENCY,
     }

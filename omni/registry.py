@@ -1,22 +1,56 @@
-"""Extension points that let higher apps plug into the core without the core importing
-them: navigation entries, global-search providers, dashboard panels and demo seeders.
+"""The one extension mechanism: a higher app plugs into an app below it without that app
+importing it (docs/architecture.md, "Extension points").
 
-Apps register in their ``AppConfig.ready()``; the core only iterates.
+An extension is a small frozen entry (a navigation entry, a search provider, a segment
+fact...). Apps register their entries in ``AppConfig.ready()`` with ``registry.add(...)``;
+the app that offers the point reads them with ``registry.entries(EntryType)``. The entry
+types of the core are defined here; an app offering a point of its own (the customers'
+facts, sections, timeline sources and exports) defines its entry type in its own module
+and registers and reads it through this same registry.
+
+Each entry has a ``key``, unique among the entries of its type: adding an entry with a
+known key replaces it in place (``ready()`` may run more than once), and an ``order``:
+entries are read by order, then in registration order (the order of ``INSTALLED_APPS``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar, cast
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
+    from .actor import Actor
 
 
+class Extension(Protocol):
+    @property
+    def key(self) -> Hashable: ...
+
+    @property
+    def order(self) -> int: ...
+
+
+E = TypeVar("E", bound=Extension)
+ActorTest = Callable[["Actor"], bool]
+
+
+# --- the core's points ---------------------------------------------------------------
 @dataclass(frozen=True)
 class NavEntry:
-    label: str  # a lazy translation
+    """An entry of the top navigation, shown when ``allowed(actor)``."""
+
+    label: _StrOrPromise  # a lazy translation
     url_name: str
     icon: str
-    allowed: Callable  # (actor) -> bool
+    allowed: ActorTest
     order: int = 100
+
+    @property
+    def key(self) -> str:
+        return self.url_name
 
 
 @dataclass(frozen=True)
@@ -28,42 +62,79 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
-class DashboardPanel:
-    template: str
-    context: Callable  # (actor) -> dict
-    allowed: Callable  # (actor) -> bool
+class SearchProvider:
+    """The global search (Ctrl+K, the header box): ``search(query, actor, limit)`` lists
+    hits; ``exact_match(query, actor)`` answers the URL a scanned barcode, card or order
+    number opens, or ``None``."""
+
+    name: str
+    search: Callable[[str, Actor, int], list[SearchHit]]
+    exact_match: Callable[[str, Actor], str | None] | None = None
     order: int = 100
 
+    @property
+    def key(self) -> str:
+        return self.name
 
-@dataclass
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A panel of the dashboard: ``template`` rendered with ``context(actor)``."""
+
+    template: str
+    context: Callable[[Actor], dict[str, Any]]
+    allowed: ActorTest
+    order: int = 100
+
+    @property
+    def key(self) -> str:
+        return self.template
+
+
+@dataclass(frozen=True)
+class Seeder:
+    """A step of ``manage.py seed_demo``: ``seed(stdout)`` writes one summary line."""
+
+    name: str
+    seed: Callable[[IO[str] | None], None]
+    order: int = 100
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class ApiLink:
+    """A collection listed at ``GET /api/v1/``: its name there and its URL name."""
+
+    name: str
+    url_name: str
+    order: int = 100
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+# --- the registry ----------------------------------------------------------------------
 class Registry:
-    nav: list[NavEntry] = field(default_factory=list)
-    # (query, actor, limit) -> list[SearchHit]; exact_match(query, actor) -> url | None
-    search: list[Callable] = field(default_factory=list)
-    exact_match: list[Callable] = field(default_factory=list)
-    panels: list[DashboardPanel] = field(default_factory=list)
-    # (stdout) -> None, run in registration order by ``seed_demo``.
-    seeders: list[tuple[str, Callable]] = field(default_factory=list)
+    def __init__(self) -> None:
+        self._entries: dict[type, dict[Hashable, Extension]] = {}
 
-    def add_nav(self, entry: NavEntry) -> None:
-        if entry.url_name not in {e.url_name for e in self.nav}:
-            self.nav.append(entry)
-            self.nav.sort(key=lambda e: e.order)
+    def add(self, *entries: Extension) -> None:
+        for entry in entries:
+            self._entries.setdefault(type(entry), {})[entry.key] = entry
 
-    def add_panel(self, panel: DashboardPanel) -> None:
-        if panel.template not in {p.template for p in self.panels}:
-            self.panels.append(panel)
-            self.panels.sort(key=lambda p: p.order)
+    def remove(self, kind: type[Extension], key: Hashable) -> None:
+        self._entries.get(kind, {}).pop(key, None)
 
-    def add_search(self, provider: Callable, exact_match: Callable | None = None) -> None:
-        if provider not in self.search:
-            self.search.append(provider)
-        if exact_match and exact_match not in self.exact_match:
-            self.exact_match.append(exact_match)
+    def get(self, kind: type[E], key: Hashable) -> E | None:
+        return cast("E | None", self._entries.get(kind, {}).get(key))
 
-    def add_seeder(self, name: str, seeder: Callable) -> None:
-        if name not in {n for n, _ in self.seeders}:
-            self.seeders.append((name, seeder))
+    def entries(self, kind: type[E]) -> list[E]:
+        known = cast("list[E]", list(self._entries.get(kind, {}).values()))
+        return sorted(known, key=lambda entry: entry.order)  # stable: registration order within an order
 
 
 registry = Registry()

@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_celery_beat",
-    "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "import_export",
     "axes",
@@ -192,7 +191,6 @@ OMNI_COUNTER_FILE = env.str("OMNI_COUNTER_FILE", default="")
 # --- Auth -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

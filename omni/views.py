@@ -9,7 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from .actor import Actor
-from .registry import registry
+from .registry import DashboardPanel, SearchProvider, registry
 
 SEARCH_LIMIT_PER_KIND = 8
 
@@ -36,7 +36,9 @@ def logout_view(request):
 @login_required
 def dashboard(request):
     actor = Actor.from_request(request)
-    panels = [(panel.template, panel.context(actor)) for panel in registry.panels if panel.allowed(actor)]
+    panels = [
+        (panel.template, panel.context(actor)) for panel in registry.entries(DashboardPanel) if panel.allowed(actor)
+    ]
     return render(request, "omni/dashboard.html", {"panels": panels})
 
 
@@ -47,8 +49,8 @@ def global_search(request):
     actor = Actor.from_request(request)
     query = request.GET.get("q", "").strip()[:100]
     if query and request.GET.get("go"):
-        for exact_match in registry.exact_match:
-            url = exact_match(query, actor)
+        for exact in registry.entries(SearchProvider):
+            url = exact.exact_match(query, actor) if exact.exact_match else None
             if url:
                 if request.htmx:
                     response = render(request, "omni/_search_results.html", {"hits": [], "query": query})
@@ -57,7 +59,7 @@ def global_search(request):
                 return redirect(url)
     hits = []
     if len(query) >= 2:
-        for provider in registry.search:
-            hits.extend(provider(query, actor, SEARCH_LIMIT_PER_KIND))
+        for provider in registry.entries(SearchProvider):
+            hits.extend(provider.search(query, actor, SEARCH_LIMIT_PER_KIND))
     template = "omni/_search_results.html" if request.htmx else "omni/search.html"
     return render(request, template, {"hits": hits, "query": query})

@@ -113,17 +113,20 @@ def bought_on_channel(customers, params: dict):
     )
 
 
-def register_facts() -> None:
+def facts() -> list:
+    """The segment facts orders know (registered in ``OrdersConfig.ready()``)."""
     from django.utils.translation import gettext_lazy
 
-    from customers.facts import Param, register_fact
+    from customers.facts import Fact, Param
 
-    register_fact("orders_count_at_least", gettext_lazy("At least N orders"), orders_count_at_least,
-                  [Param("count", "int", gettext_lazy("orders"))])
-    register_fact("spend_at_least", gettext_lazy("Spent at least"), spend_at_least,
-                  [Param("amount", "int", gettext_lazy("amount"))])
-    register_fact("bought_on_channel", gettext_lazy("Bought on any of these channels"), bought_on_channel,
-                  [Param("channels", "channels", gettext_lazy("channels"))])
+    return [
+        Fact("orders_count_at_least", gettext_lazy("At least N orders"), orders_count_at_least,
+             (Param("count", "int", gettext_lazy("orders")),)),
+        Fact("spend_at_least", gettext_lazy("Spent at least"), spend_at_least,
+             (Param("amount", "int", gettext_lazy("amount")),)),
+        Fact("bought_on_channel", gettext_lazy("Bought on any of these channels"), bought_on_channel,
+             (Param("channels", "channels", gettext_lazy("channels")),)),
+    ]
 
 
 def on_customers_merged(sender, source_id, target_id, actor=None, **kwargs) -> None:

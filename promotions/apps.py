@@ -8,19 +8,18 @@ class PromotionsConfig(AppConfig):
 
     def ready(self) -> None:
         from customers.signals import customers_merged
-        from omni.api_urls import ROOT_LINKS
         from omni.permissions import marketing_or_admin
-        from omni.registry import DashboardPanel, NavEntry, registry
+        from omni.registry import ApiLink, DashboardPanel, NavEntry, SearchProvider, Seeder, registry
 
         from . import hooks, receivers
         from .seed import seed_promotions
 
-        for link in (("promotions", "promotion-list"), ("pricing_quote", "pricing-quote")):
-            if link not in ROOT_LINKS:
-                ROOT_LINKS.append(link)
-        registry.add_nav(NavEntry(_("Promotions"), "promotions:list", "tags", marketing_or_admin, order=50))
-        registry.add_search(hooks.search_promotions, hooks.exact_code)
-        registry.add_panel(DashboardPanel("promotions/_dashboard_panel.html", hooks.offers_panel, hooks.sees_offers,
-                                          order=40))
-        registry.add_seeder("promotions", seed_promotions)
+        registry.add(
+            ApiLink("promotions", "promotion-list"),
+            ApiLink("pricing_quote", "pricing-quote"),
+            NavEntry(_("Promotions"), "promotions:list", "tags", marketing_or_admin, order=50),
+            SearchProvider("promotions", hooks.search_promotions, hooks.exact_code),
+            DashboardPanel("promotions/_dashboard_panel.html", hooks.offers_panel, hooks.sees_offers, order=40),
+            Seeder("promotions", seed_promotions),
+        )
         customers_merged.connect(receivers.repoint_merged_customer, dispatch_uid="promotions-customers-merged")

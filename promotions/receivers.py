@@ -1,13 +1,8 @@
-"""What the promotions app does when the apps below it send news."""
+"""What the promotions app does when the apps below it send news; every write goes
+through ``promotions.services``."""
 
-from django.db.models import Exists, OuterRef
-
-from .models import CampaignRecipient, Redemption
+from .services import redemptions_repoint
 
 
 def repoint_merged_customer(sender, source_id, target_id, actor=None, **kwargs) -> None:
-    """A duplicate was merged: its redemptions count for the customer it became (per-customer
-    limits), and its campaign receipts too, unless the target already got that campaign."""
-    Redemption.objects.filter(customer_id=source_id).update(customer_id=target_id)
-    already = CampaignRecipient.objects.filter(campaign_id=OuterRef("campaign_id"), customer_id=target_id)
-    CampaignRecipient.objects.filter(customer_id=source_id).exclude(Exists(already)).update(customer_id=target_id)
+    redemptions_repoint(source_id=source_id, target_id=target_id)

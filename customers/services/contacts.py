@@ -19,6 +19,7 @@ from ..contact_points import set_confirmation
 from ..errors import CustomerErased, InvalidIdentifier
 from ..models import CONTACT_FIELDS, Contact, Customer, CustomerChannel
 from ..permissions import may_write_customers
+from ..signals import contact_recorded
 
 
 def touch_channel(customer: Customer, channel: str | None, *, at: datetime) -> None:
@@ -80,6 +81,7 @@ def contact_point_confirm(*, customer: Customer, medium: str, actor: Actor) -> C
         staff=actor.user,
         at=now,
     )
+    contact_recorded.send(sender=Contact, contact=contact, actor=actor)
     return customer
 
 
@@ -108,4 +110,5 @@ def contact_record(
         at=at or timezone.now(),
     )
     touch_channel(customer, actor.channel, at=contact.at)
+    contact_recorded.send(sender=Contact, contact=contact, actor=actor)
     return contact

@@ -3,6 +3,7 @@
 
 from .campaigns import campaign_create, campaign_deliver, campaign_preview, campaign_send, render_text
 from .codes import code_check, code_redeem, code_release, codes_generate, redemptions_record
+from .customers import redemptions_repoint
 from .promotions import promotion_create, promotion_errors, promotion_update
 
 __all__ = [
@@ -18,5 +19,6 @@ __all__ = [
     "promotion_errors",
     "promotion_update",
     "redemptions_record",
+    "redemptions_repoint",
     "render_text",
 ]

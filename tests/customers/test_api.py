@@ -246,7 +246,8 @@ def test_timeline_merges_registered_sources_newest_first(api_as):
 
     from django.utils import timezone
 
-    from customers.timeline import register_timeline_source, unregister_timeline_source
+    from customers.timeline import TimelineSource
+    from omni.registry import registry
     from tests.factories.customers import ContactFactory
 
     customer = CustomerFactory()
@@ -255,11 +256,11 @@ def test_timeline_merges_registered_sources_newest_first(api_as):
     def orders(of, limit):
         return [{"at": timezone.now() - timedelta(days=1), "channel": "web", "kind": "order", "summary": "Order W-1"}]
 
-    register_timeline_source(orders)
+    registry.add(TimelineSource("test-orders", orders))
     try:
         entries = api_as("web").get(f"{URL}{customer.pk}/timeline/").json()
     finally:
-        unregister_timeline_source(orders)
+        registry.remove(TimelineSource, "test-orders")
     assert [entry["kind"] for entry in entries if entry["kind"] in ("order", "contact")] == ["order", "contact"]
     assert [entry["at"] for entry in entries] == sorted((entry["at"] for entry in entries), reverse=True)
 

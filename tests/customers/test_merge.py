@@ -5,12 +5,12 @@ from django.utils import timezone
 from customers.errors import MergeNotAllowed
 from customers.models import ConsentEvent, Contact, Customer, CustomerChannel, CustomerIdentifier, CustomerMerge
 from customers.selectors import customer_get, duplicate_suggestions
-from customers.services import customer_find_or_create, customer_merge
+from customers.services import contact_record, customer_find_or_create, customer_merge
 from customers.signals import customers_merged
 from omni.actor import Actor
 from omni.errors import Forbidden
 from omni.models import Message
-from tests.factories.customers import ContactFactory, CustomerFactory
+from tests.factories.customers import CustomerFactory
 from tests.factories.omni import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,8 @@ def test_merge_moves_identifiers_contacts_consents_and_channels(admin):
     source.sms_consent, source.sms_consent_at, source.sms_consent_channel = True, timezone.now(), "store"
     source.save()
     ConsentEvent.objects.create(customer=source, medium="sms", granted=True, channel="store", at=timezone.now())
-    contact = ContactFactory(customer=source, note="Visited Paris")
+    agent = Actor(user=StaffFactory(role="store_staff"), channel="call_centre")
+    contact = contact_record(customer=source, kind="call", note="Visited Paris", actor=agent)
     CustomerIdentifier.objects.create(
         customer=source, kind="phone", value="+33612345678", channel="store", first_seen_at=timezone.now()
     )

@@ -4,12 +4,13 @@ import pytest
 from django.utils import timezone
 
 from customers.errors import InvalidSegmentRules
-from customers.facts import Param, register_fact, unregister_fact
+from customers.facts import Fact, Param
 from customers.models import Customer, Segment, SegmentMembership
 from customers.services import segment_recompute, segment_save
 from customers.tasks import recompute_segments
 from omni.actor import Actor
 from omni.errors import Forbidden
+from omni.registry import registry
 from tests.factories.customers import CustomerFactory, SegmentFactory
 from tests.factories.omni import StaffFactory
 
@@ -87,7 +88,8 @@ def test_registered_fact_from_a_higher_app(marketing):
         assert params == {"amount": 100}
         return [big.pk]  # a higher app answers with ids
 
-    register_fact("spend_at_least", "Spent at least", big_spenders, [Param("amount", "int")])
+    orders_fact = registry.get(Fact, "spend_at_least")
+    registry.add(Fact("spend_at_least", "Spent at least", big_spenders, (Param("amount", "int"),)))
     try:
         segment = segment_save(
             actor=marketing,
@@ -100,10 +102,14 @@ def test_registered_fact_from_a_higher_app(marketing):
         segment_recompute(segment=segment)
         assert _members(segment) == {"Big"}
     finally:
-        unregister_fact("spend_at_least")
+        registry.remove(Fact, "spend_at_least")
     # The fact's app is gone: nobody matches rather than everybody.
-    segment_recompute(segment=segment)
-    assert _members(segment) == set()
+    try:
+        segment_recompute(segment=segment)
+        assert _members(segment) == set()
+    finally:
+        if orders_fact is not None:
+            registry.add(orders_fact)
 
 
 @pytest.mark.parametrize(

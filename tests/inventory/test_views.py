@@ -147,10 +147,12 @@ def test_dashboard_shows_low_stock_of_own_store(staff_client, store, other_store
     from django.template.loader import render_to_string
 
     from omni.actor import Actor
-    from omni.registry import registry
+    from omni.registry import DashboardPanel, registry
 
     clerk = staff_client("store_staff", locations=[store])
-    [panel] = [panel for panel in registry.panels if panel.template == "inventory/_low_stock_panel.html"]
+    [panel] = [
+        panel for panel in registry.entries(DashboardPanel) if panel.template == "inventory/_low_stock_panel.html"
+    ]
     actor = Actor.for_user(clerk.user)
     assert panel.allowed(actor)
     # Rendered as the dashboard does (``{% include template with panel=context %}``).

@@ -4,7 +4,7 @@ idempotent."""
 import pytest
 
 from inventory.selectors import ledger_mismatches
-from omni.registry import registry
+from omni.registry import Seeder, registry
 from orders.models import Order
 from orders.selectors import pickup_board
 
@@ -14,17 +14,27 @@ def test_seed_makes_every_kind_and_status_once():
     from omni.seed import seed_organisation
 
     seed_organisation()
-    for name, seeder in registry.seeders:
-        if name in ("inventory", "customers", "promotions", "orders"):
-            seeder()
+    for seeder in registry.entries(Seeder):
+        if seeder.name in ("inventory", "customers", "promotions", "orders"):
+            seeder.seed(None)
     statuses = set(Order.objects.values_list("status", flat=True))
-    assert statuses >= {"placed", "ready_for_pickup", "collected", "shipped", "delivered", "completed", "cancelled",
-                        "expired"}
+    assert statuses >= {
+        "placed",
+        "ready_for_pickup",
+        "collected",
+        "shipped",
+        "delivered",
+        "completed",
+        "cancelled",
+        "expired",
+    }
     assert set(Order.objects.values_list("fulfilment", flat=True)) == {"delivery", "click_and_collect", "in_store"}
     paris = Order.objects.filter(pickup_location__code="paris-rivoli").values_list("pickup_location_id", flat=True)[0]
     board = pickup_board(location_ids=[paris])
     assert all(board[column] for column in ("to_prepare", "ready", "overdue", "collected")), board
     assert ledger_mismatches() == []
     count = Order.objects.count()
-    registry.seeders[[name for name, _ in registry.seeders].index("orders")][1]()
+    orders_seeder = registry.get(Seeder, "orders")
+    assert orders_seeder is not None
+    orders_seeder.seed(None)
     assert Order.objects.count() == count

@@ -12,7 +12,7 @@ from io import StringIO
 
 from django.core.management.base import BaseCommand
 
-from omni.registry import registry
+from omni.registry import Seeder, registry
 from omni.seed import API_CLIENTS, DEMO_PASSWORD, demo_logins
 
 
@@ -30,11 +30,11 @@ class Command(BaseCommand):
         if verbosity < 2:
             logging.disable(logging.INFO)
         try:
-            for name, seeder in registry.seeders:
+            for seeder in registry.entries(Seeder):
                 step = time.monotonic()
                 report = StringIO()
-                seeder(report)
-                lines = report.getvalue().rstrip().splitlines() or [f"  {name}: done"]
+                seeder.seed(report)
+                lines = report.getvalue().rstrip().splitlines() or [f"  {seeder.name}: done"]
                 lines[-1] += f" ({time.monotonic() - step:.1f}s)"
                 for line in lines:
                     self.stdout.write(line)
