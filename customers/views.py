@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from omni.actor import Actor
 from omni.errors import DomainError
+from omni.pages import refuse
 
 from .facts import all_facts, get_fact
 from .identifiers import format_phone
@@ -49,18 +50,12 @@ PAGE_SIZE = 25
 TIMELINE_PAGE = 30
 
 
-def _refuse(request, message: str, status: int = 403):
-    """A refusal in place for htmx, a page with the layout otherwise."""
-    template = "customers/_alert.html" if request.htmx else "customers/refused.html"
-    return render(request, template, {"message": message, "level": "danger"}, status=status)
-
-
 @login_required
 @require_GET
 def customer_list_page(request):
     actor = Actor.from_request(request)
     if not may_read_customers(actor):
-        return _refuse(request, _("You may not look customers up."))
+        return refuse(request, _("You may not look customers up."))
     query = request.GET.get("q", "").strip()[:100]
     customers = customer_search(query) if query else Customer.objects.active()
     customers = customers.select_related("preferred_store").order_by("last_name", "first_name", "pk")
@@ -117,11 +112,11 @@ def contact_add(request, customer_id):
     kind = request.POST.get("kind", "")
     note = request.POST.get("note", "")[:4000]
     if kind not in Contact.Kind.values:
-        return _refuse(request, _("Choose what kind of contact this was."), status=400)
+        return refuse(request, _("Choose what kind of contact this was."), status=400)
     try:
         contact_record(customer=customer, kind=kind, note=note, actor=actor)
     except DomainError as exc:
-        return _refuse(request, exc.detail, status=exc.status)
+        return refuse(request, exc.detail, status=exc.status)
     if request.htmx:
         return render(
             request,
@@ -142,7 +137,7 @@ def consents_update(request, customer_id):
     try:
         customer_update(customer=customer, actor=actor, consents=consents)
     except DomainError as exc:
-        return _refuse(request, exc.detail, status=exc.status)
+        return refuse(request, exc.detail, status=exc.status)
     messages.success(request, _("Consents saved."))
     return redirect("customers:customer-detail", customer.pk)
 
@@ -156,7 +151,7 @@ def contact_point_confirm_view(request, customer_id, medium):
     try:
         contact_point_confirm(customer=customer, medium=medium, actor=actor)
     except DomainError as exc:
-        return _refuse(request, exc.detail, status=exc.status)
+        return refuse(request, exc.detail, status=exc.status)
     messages.success(request, _("Contact details confirmed."))
     return redirect("customers:customer-detail", customer.pk)
 
@@ -169,7 +164,7 @@ def export_download(request, customer_id):
     try:
         data = customer_export(customer=customer, actor=actor)
     except DomainError as exc:
-        return _refuse(request, exc.detail, status=exc.status)
+        return refuse(request, exc.detail, status=exc.status)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False), content_type="application/json"
     )
@@ -183,11 +178,11 @@ def erase_view(request, customer_id):
     actor = Actor.from_request(request)
     customer = customer_get(actor=actor, customer_id=customer_id)
     if request.POST.get("confirm") != "erase":
-        return _refuse(request, _("Tick the box to confirm the erasure."), status=400)
+        return refuse(request, _("Tick the box to confirm the erasure."), status=400)
     try:
         customer_erase(customer=customer, actor=actor, reason=request.POST.get("reason", "")[:200])
     except DomainError as exc:
-        return _refuse(request, exc.detail, status=exc.status)
+        return refuse(request, exc.detail, status=exc.status)
     messages.success(request, _("The customer's personal data was erased."))
     url = reverse("customers:customer-detail", args=[customer.pk])
     if request.htmx:
@@ -203,7 +198,7 @@ def erase_view(request, customer_id):
 def duplicates_page(request):
     actor = Actor.from_request(request)
     if not may_merge_customers(actor):
-        return _refuse(request, _("Only administrators and store managers merge customers."))
+        return refuse(request, _("Only administrators and store managers merge customers."))
     return render(request, "customers/duplicates.html", {"suggestions": duplicate_suggestions(limit=50)})
 
 
@@ -219,7 +214,7 @@ def _customer_or_none(value) -> Customer | None:
 def merge_page(request):
     actor = Actor.from_request(request)
     if not may_merge_customers(actor):
-        return _refuse(request, _("Only administrators and store managers merge customers."))
+        return refuse(request, _("Only administrators and store managers merge customers."))
     data = request.POST if request.method == "POST" else request.GET
     source = _customer_or_none(data.get("source", "").strip())
     target = _customer_or_none(data.get("target", "").strip())
@@ -254,7 +249,7 @@ def merge_page(request):
 def segment_list_page(request):
     actor = Actor.from_request(request)
     if not may_edit_segments(actor):
-        return _refuse(request, _("Segments belong to the marketing team."))
+        return refuse(request, _("Segments belong to the marketing team."))
     return render(request, "customers/segment_list.html", {"segments": segment_list(actor=actor)})
 
 
@@ -263,7 +258,7 @@ def segment_list_page(request):
 def segment_recompute_view(request, slug):
     actor = Actor.from_request(request)
     if not may_edit_segments(actor):
-        return _refuse(request, _("Segments belong to the marketing team."))
+        return refuse(request, _("Segments belong to the marketing team."))
     segment = get_object_or_404(Segment, slug=slug)
     segment_recompute(segment=segment, actor=actor)
     segment.refresh_from_db()
@@ -316,7 +311,7 @@ def _rules_from_post(post) -> list[dict]:
 def segment_edit_page(request, slug=None):
     actor = Actor.from_request(request)
     if not may_edit_segments(actor):
-        return _refuse(request, _("Segments belong to the marketing team."))
+        return refuse(request, _("Segments belong to the marketing team."))
     segment = get_object_or_404(Segment, slug=slug) if slug else None
     context: dict[str, Any] = {"segment": segment, "facts": all_facts()}
     if request.method == "GET":

@@ -21,6 +21,7 @@ from customers.templatetags.customer_tags import phone as phone_display
 from omni.actor import Actor
 from omni.channels import Channel
 from omni.errors import DomainError
+from omni.pages import refuse
 
 from . import selectors
 from .models import Order, TrackingLinkSent
@@ -107,7 +108,7 @@ def tracking_link_send(request, number):
         sent = order_tracking_link_send(order=order, medium=medium, actor=actor, language=request.POST.get("language"))
     except DomainError as exc:
         if request.htmx:
-            return render(request, "orders/_alert.html", {"message": exc.detail, "code": exc.code}, status=exc.status)
+            return refuse(request, exc)
         messages.error(request, exc.detail)
         return _back_to_customer(order)
     customer = sent.order.customer

@@ -19,7 +19,9 @@ from customers.selectors import customer_exact_match
 from inventory.models import Product
 from omni.actor import Actor
 from omni.errors import DomainError
+from omni.limits import MAX_LINE_QUANTITY
 from omni.models import Location
+from omni.pages import refuse
 
 from . import selectors, services
 from .errors import MissingField
@@ -34,6 +36,7 @@ from .permissions import (
 )
 
 PAGE_SIZE = 25
+ORDER_ALERT = "#order-alert"  # the alert box above an order's actions: the order stays as it was
 
 
 def _actor(request) -> Actor:
@@ -41,15 +44,6 @@ def _actor(request) -> Actor:
     if not may_read_all_orders(actor):
         raise PermissionDenied
     return actor
-
-
-def _refused(request, exc: DomainError):
-    response = render(request, "orders/_alert.html", {"message": exc.detail, "code": exc.code}, status=exc.status)
-    if request.htmx:
-        # The refusal shows above the actions; the order itself stays as it was.
-        response["HX-Retarget"] = "#order-alert"
-        response["HX-Reswap"] = "innerHTML"
-    return response
 
 
 def _order_or_404(actor: Actor, number: str, *, details: bool = True) -> Order:
@@ -125,7 +119,7 @@ def order_list(request):
 def _detail_context(actor: Actor, order: Order) -> dict:
     return {
         "order": order,
-        "notifications": order.prepared_notifications,
+        "notifications": order.messages.all(),
         "may_prepare": order.is_pickup and may_act_on_pickup(actor, order),
         "pickup_locked": order.is_pickup and services.pickup_is_locked(order),
         "may_unlock_pickup": order.is_pickup and may_unlock_pickup(actor, order),
@@ -181,7 +175,7 @@ def order_action(request, number, action):
         else:
             raise Http404
     except DomainError as exc:
-        return _refused(request, exc)
+        return refuse(request, exc, target=ORDER_ALERT)
     if request.POST.get("from") == "board":
         return redirect(f"{reverse('orders:pickup-board')}?location={order.pickup_location.code}")
     return _after_action(request, actor, number)
@@ -202,15 +196,17 @@ def order_return(request, number):
             except ValueError:
                 quantity = -1
             if quantity < 0:
-                return _refused(request, MissingField("lines", _("Enter whole quantities.")))
+                return refuse(request, MissingField("lines", _("Enter whole quantities.")), target=ORDER_ALERT)
             if quantity:
                 lines[line.sku] = quantity
     if location is None or not lines:
-        return _refused(request, MissingField("lines", _("Choose the store and at least one item to return.")))
+        return refuse(
+            request, MissingField("lines", _("Choose the store and at least one item to return.")), target=ORDER_ALERT
+        )
     try:
         services.return_create(order=order, location=location, lines=lines, actor=actor)
     except DomainError as exc:
-        return _refused(request, exc)
+        return refuse(request, exc, target=ORDER_ALERT)
     return _after_action(request, actor, number)
 
 
@@ -232,7 +228,8 @@ def order_create(request):
     if actor.is_marketing:
         raise PermissionDenied
     pickup_locations = list(Location.objects.filter(click_and_collect=True, is_active=True).order_by("name"))
-    context = {"pickup_locations": pickup_locations, "values": request.POST or {}, "errors": {}}
+    context = {"pickup_locations": pickup_locations, "values": request.POST or {}, "errors": {},
+               "max_quantity": MAX_LINE_QUANTITY}
     if request.method != "POST":
         context["values"] = {"sku": request.GET.get("sku", ""), "quantity": "1", "fulfilment": "delivery"}
         return render(request, "orders/order_form.html", context)
@@ -243,10 +240,9 @@ def order_create(request):
         errors["sku"] = _("No product has this SKU.")
     try:
         quantity = int(values.get("quantity", "1"))
-        if not 0 < quantity <= 99:
-            raise ValueError
-    except ValueError:
-        errors["quantity"] = _("Enter a quantity between 1 and 99.")
+        services.check_line_quantity(quantity)
+    except (ValueError, MissingField):
+        errors["quantity"] = _("Enter a quantity between 1 and %(max)s.") % {"max": MAX_LINE_QUANTITY}
         quantity = 0
     customer = None
     contact = values.get("customer", "").strip()
@@ -256,10 +252,8 @@ def order_create(request):
             errors["customer"] = _("No customer has this e-mail, phone or loyalty card.")
     fulfilment = values.get("fulfilment")
     pickup_location, address = None, None
-    if fulfilment == Fulfilment.CLICK_AND_COLLECT:
+    if fulfilment == Fulfilment.CLICK_AND_COLLECT:  # the service refuses a missing store
         pickup_location = next((loc for loc in pickup_locations if loc.code == values.get("pickup_location")), None)
-        if pickup_location is None:
-            errors["pickup_location"] = _("Choose the store where the customer collects.")
     elif fulfilment == Fulfilment.DELIVERY:
         address = {key: values.get(key, "").strip() for key in ("name", "line1", "postcode", "city")}
         address["country"] = "FR"
@@ -275,6 +269,9 @@ def order_create(request):
             lines=[{"sku": product.sku, "quantity": quantity}], fulfilment=fulfilment, customer=customer,
             pickup_location=pickup_location, shipping_address=address, actor=actor,
         )
+    except MissingField as exc:  # a field the fulfilment needs: shown at the field
+        context["errors"] = {exc.field: exc.detail}
+        return render(request, "orders/order_form.html", context, status=exc.status)
     except DomainError as exc:
         context["refusal"] = exc.detail
         return render(request, "orders/order_form.html", context, status=exc.status)
@@ -328,14 +325,14 @@ def cart_detail(request, cart_id):
     refusal = None
     if request.method == "POST":
         try:
-            order = services.cart_checkout(cart=cart, fulfilment=Fulfilment.IN_STORE, actor=actor,
+            order = services.cart_checkout(cart_id=cart.pk, fulfilment=Fulfilment.IN_STORE, actor=actor,
                                            location=Location.objects.filter(code=request.POST.get("location")).first())
         except DomainError as exc:
             refusal = exc.detail
         else:
             return redirect("orders:order-detail", number=order.number)
     try:
-        priced = services.cart_price(cart)
+        priced = services.cart_price(cart).priced
     except DomainError as exc:
         priced, refusal = None, exc.detail
     return render(request, "orders/cart_detail.html", {

@@ -23,6 +23,7 @@ from inventory.selectors import price_for
 from omni.actor import Actor
 from omni.channels import Channel
 from omni.errors import DomainError
+from omni.pages import refuse
 from omni.permissions import marketing_or_admin
 
 from . import engine
@@ -61,10 +62,6 @@ def marketing_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _alert(request, message: str, status: int = 409):
-    return render(request, "promotions/_alert.html", {"message": message}, status=status)
 
 
 # --- promotions -----------------------------------------------------------------------------
@@ -208,11 +205,11 @@ def codes_generate_view(request, promotion_id):
     promotion = get_object_or_404(promotion_list(actor=actor), pk=promotion_id)
     form = CodesForm(request.POST)
     if not form.is_valid():
-        return _alert(request, " ".join(str(e) for errors in form.errors.values() for e in errors), status=400)
+        return refuse(request, " ".join(str(e) for errors in form.errors.values() for e in errors), status=400)
     try:
         codes = codes_generate(promotion=promotion, actor=actor, **form.cleaned_data)
     except DomainError as exc:
-        return _alert(request, exc.detail, status=exc.status)
+        return refuse(request, exc.detail, status=exc.status)
     message = _("%(count)s codes generated.") % {"count": len(codes)}
     if request.htmx:
         return render(request, "promotions/_codes_generated.html", {"promotion": promotion, "codes": codes[:20],
@@ -316,7 +313,7 @@ def campaign_send_view(request, campaign_id):
     try:
         campaign = campaign_send(campaign=campaign, actor=Actor.from_request(request))
     except DomainError as exc:
-        return _alert(request, exc.detail, status=exc.status)
+        return refuse(request, exc.detail, status=exc.status)
     campaign.refresh_from_db()  # the task may have run inline already
     if request.htmx:
         return render(request, "promotions/_campaign_progress.html",

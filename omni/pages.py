@@ -1,0 +1,38 @@
+"""One way for a page to refuse: an alert in place for htmx, the same alert inside the
+layout for a direct load or a history restore (never a bare fragment)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .errors import DomainError
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
+
+def refuse(
+    request: HttpRequest,
+    refusal: DomainError | _StrOrPromise,
+    *,
+    status: int | None = None,
+    target: str | None = None,
+) -> HttpResponse:
+    """Answer ``refusal`` (a domain error, or a message) with ``status`` (the error's own,
+    else 403). ``target`` is the CSS selector of the element the htmx alert replaces the
+    content of (the page's alert box) instead of the request's own target."""
+    if isinstance(refusal, DomainError):
+        message, code, status = refusal.detail, refusal.code, status or refusal.status
+    else:
+        message, code, status = refusal, "", status or 403
+    context = {"message": message, "code": code}
+    if not getattr(request, "htmx", False) or getattr(request.htmx, "history_restore_request", False):
+        return render(request, "omni/refused.html", {**context, "status": status}, status=status)
+    response = render(request, "omni/_alert.html", context, status=status)
+    if target:
+        response["HX-Retarget"] = target
+        response["HX-Reswap"] = "innerHTML"
+    return response
