@@ -1,37 +1,70 @@
-"""The one refusal of pages: in place for htmx, inside the layout otherwise."""
-
 import pytest
-from django.contrib.auth.models import AnonymousUser
-from django.test import RequestFactory
-from django_htmx.middleware import HtmxDetails
+from django.test import Client
 
-from omni.errors import InvalidTransition
-from omni.pages import refuse
+pytestmark = pytest.mark.django_db
 
 
-def _request(**headers):
-    request = RequestFactory().post("/somewhere/", headers=headers)
-    request.user = AnonymousUser()
-    request.htmx = HtmxDetails(request)
-    return request
+def test_login_page_is_public_and_dashboard_is_not():
+    assert Client().get("/login/").status_code == 200
+    response = Client().get("/")
+    assert response.status_code == 302 and response.url.startswith("/login/")
 
 
-@pytest.mark.django_db
-def test_an_htmx_refusal_is_the_alert_alone_and_may_retarget_the_page_alert_box():
-    response = refuse(_request(HX_Request="true"), InvalidTransition(), target="#order-alert")
-    body = response.content.decode()
-    assert response.status_code == 409 and "<html" not in body
-    assert 'role="alert"' in body and 'data-code="invalid_transition"' in body
-    assert response["HX-Retarget"] == "#order-alert" and response["HX-Reswap"] == "innerHTML"
+def test_dashboard_greets_staff_in_their_language(staff_client, store, django_assert_max_num_queries):
+    client = staff_client("store_staff", locations=[store], first_name="Sophie")
+    with django_assert_max_num_queries(8):
+        page = client.get("/")
+    assert page.status_code == 200
+    assert "Hello, Sophie" in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    assert "Bonjour, Sophie" in client.get("/").content.decode()
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "headers", [{}, {"HX_Request": "true", "HX_History_Restore_Request": "true"}], ids=["direct", "history"]
-)
-def test_a_direct_or_history_load_gets_the_refusal_inside_the_layout(headers):
-    response = refuse(_request(**headers), "Segments belong to the marketing team.")
-    body = response.content.decode()
-    assert response.status_code == 403
-    assert "<html" in body and "Not allowed" in body and "Segments belong to the marketing team." in body
-    assert "HX-Retarget" not in response
+def test_navigation_follows_the_role(staff_client):
+    assert "/admin/" in staff_client("admin").get("/").content.decode()
+    assert "/admin/" not in staff_client("store_staff").get("/").content.decode()
+
+
+def test_admin_shows_core_models_to_admins_only(staff_client):
+    admin = staff_client("admin", is_staff=True, is_superuser=True)
+    for url in ["/admin/omni/location/", "/admin/omni/apiclient/", "/admin/omni/message/", "/admin/omni/user/"]:
+        assert admin.get(url).status_code == 200, url
+    assert staff_client("store_staff").get("/admin/").status_code == 302
+
+
+def test_global_search_answers_a_fragment_for_htmx(staff_client):
+    client = staff_client()
+    response = client.get("/search/?q=zz", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()
+    assert "Nothing matches" in response.content.decode()
+
+
+def test_logout_is_post_only(staff_client):
+    client = staff_client()
+    assert client.get("/logout/").status_code == 405
+    assert client.post("/logout/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_password_guessing_is_locked_out_after_five_failures(staff_client, settings):
+    user = staff_client().user
+    client = Client()
+    for _ in range(5):
+        client.post("/login/", {"username": user.username, "password": "wrong"})
+    locked = client.post("/login/", {"username": user.username, "password": "pw-for-tests"})
+    assert locked.status_code == 429
+
+
+@pytest.mark.parametrize("url", ["/search/?q=abc%00def", "/inventory/?q=%00", "/api/v1/locations/?city=%00"])
+def test_nul_characters_are_a_400_not_a_database_error(staff_client, url):
+    assert staff_client("admin").get(url).status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/api/v1/stock/movements/", "/api/v1/stock/transfers/", "/api/v1/locations/"])
+def test_nul_characters_in_an_api_body_are_a_400(api_as, path):
+    body = {"sku": "CAP\x00", "location": "paris\x00", "from_location": "a", "to_location": "b", "code": "x\x00",
+            "name": "x", "kind": "receipt", "quantity": 1}
+    response = api_as("integration").post(path, body)
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
