@@ -78,5 +78,7 @@ def test_catalogue_holds_every_string_of_the_code_and_templates(tmp_path, monkey
         )
     committed = {_key(entry) for entry in polib.pofile(str(PO))}
     refreshed = {_key(entry) for entry in polib.pofile(str(copy))}
-    assert sorted(refreshed - committed, key=str) == [], "new strings: run `make messages` and translate them"
-    assert sorted(committed - refreshed, key=str) == [], "strings gone from the code: run `make messages`"
+    new = sorted(refreshed - committed, key=str)
+    gone = sorted(committed - refreshed, key=str)
+    assert new == [], f"strings missing from the .po (run `make messages`, then translate them): {new}"
+    assert gone == [], f"strings no longer in the code (run `make messages`): {gone}"
