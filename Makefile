@@ -5,7 +5,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed worker beat lint format messages bench clean audit
+.PHONY: run test install migrate seed worker beat lint format messages bench bench-scale clean audit
 
 # PYTHONWARNINGS: not setuptools' note that folders named like the packages may shadow them
 # on import (here the packages are those folders).
@@ -60,6 +60,10 @@ messages: install
 ## Every benchmark, then one table of their figures, also written to bench/figures.md (BENCH_QUICK=1: smaller sizes).
 bench: install
 	$(PY) bench/run_all.py
+
+## 1M customers, 1M orders, 10M touchpoints, 10,000 promotions on PostgreSQL: built once (minutes), then measured.
+bench-scale: install
+	$(PY) bench/run_all.py scale --output bench/figures-scale.md
 
 ## Security gate: bandit on the apps (a medium or high finding fails; false positives carry
 ## `# nosec BXXX # reason`), then pip-audit on every package of the virtualenv against PyPI's
