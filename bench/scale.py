@@ -160,6 +160,7 @@ class Loader:
         from django.db import connection
 
         self.cursor = connection.cursor()
+        self.cursor.execute("SET statement_timeout = 0")  # the application's timeout is for requests
         self.cursor.execute("SET synchronous_commit = off")
         self.cursor.execute("SET maintenance_work_mem = '512MB'")
         self.cursor.execute("SET work_mem = '64MB'")
@@ -322,7 +323,7 @@ def build_orders(load: Loader, count: int, customers: int) -> None:
         " 5 + (1 + (o.n * 7 + k * 131) %% %(products)s) %% 100 + 0.90 AS price"
     )
     load.run(
-        "orders",
+        "",
         """CREATE TEMP TABLE scale_orders ON COMMIT DROP AS
             SELECT n, now() - (%(count)s - n) * (interval '1000 days' / %(count)s) AS at,
                    CASE WHEN n %% 10 < 3 THEN 'click_and_collect' WHEN n %% 10 < 7 THEN 'delivery'
@@ -332,7 +333,7 @@ def build_orders(load: Loader, count: int, customers: int) -> None:
         params,
     )
     load.run(
-        "",
+        "orders",
         f"""INSERT INTO orders_order (
               id, number, channel, status, fulfilment, payment, customer_id, cart_id, pickup_location_id,
               fulfilment_location_id, pickup_secret, pickup_code_failures, pickup_code_failed_at, shipping_address,
@@ -404,7 +405,7 @@ def build_journeys(load: Loader, touchpoints: int, customers: int) -> None:
         "per": TOUCHPOINTS_PER_JOURNEY,
     }
     load.run(
-        "journeys",
+        "",
         f"""CREATE TEMP TABLE scale_journeys ON COMMIT DROP AS
             SELECT j, {customer_id_sql("1 + (j - 1) %% %(customers)s")} AS customer_id, started_at,
                    started_at + (j %% 10) * interval '1 day' AS ended_at, 1 + j %% 3 AS channel_count,
@@ -417,7 +418,7 @@ def build_journeys(load: Loader, touchpoints: int, customers: int) -> None:
     channel_of = "(%(channels)s::text[])[1 + (s.first_channel + {k}) %% 4]"
     last_channel = channel_of.format(k="s.channel_count - 1")
     load.run(
-        "",
+        "journeys",
         f"""INSERT INTO journeys_journey (id, customer_id, started_at, ended_at, first_touchpoint_id, channels,
                                           channel_count, touchpoint_count, converted, purchase_channel,
                                           purchase_location_id)
