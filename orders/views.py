@@ -19,7 +19,6 @@ from customers.selectors import customer_exact_match
 from inventory.models import Product
 from omni.actor import Actor
 from omni.errors import DomainError
-from omni.limits import MAX_LINE_QUANTITY
 from omni.models import Location
 from omni.pages import refuse
 
@@ -119,7 +118,7 @@ def order_list(request):
 def _detail_context(actor: Actor, order: Order) -> dict:
     return {
         "order": order,
-        "notifications": order.messages.all(),
+        "notifications": order.prepared_notifications,
         "may_prepare": order.is_pickup and may_act_on_pickup(actor, order),
         "pickup_locked": order.is_pickup and services.pickup_is_locked(order),
         "may_unlock_pickup": order.is_pickup and may_unlock_pickup(actor, order),
@@ -228,8 +227,7 @@ def order_create(request):
     if actor.is_marketing:
         raise PermissionDenied
     pickup_locations = list(Location.objects.filter(click_and_collect=True, is_active=True).order_by("name"))
-    context = {"pickup_locations": pickup_locations, "values": request.POST or {}, "errors": {},
-               "max_quantity": MAX_LINE_QUANTITY}
+    context = {"pickup_locations": pickup_locations, "values": request.POST or {}, "errors": {}}
     if request.method != "POST":
         context["values"] = {"sku": request.GET.get("sku", ""), "quantity": "1", "fulfilment": "delivery"}
         return render(request, "orders/order_form.html", context)
@@ -240,9 +238,10 @@ def order_create(request):
         errors["sku"] = _("No product has this SKU.")
     try:
         quantity = int(values.get("quantity", "1"))
-        services.check_line_quantity(quantity)
-    except (ValueError, MissingField):
-        errors["quantity"] = _("Enter a quantity between 1 and %(max)s.") % {"max": MAX_LINE_QUANTITY}
+        if not 0 < quantity <= 99:
+            raise ValueError
+    except ValueError:
+        errors["quantity"] = _("Enter a quantity between 1 and 99.")
         quantity = 0
     customer = None
     contact = values.get("customer", "").strip()
@@ -252,8 +251,10 @@ def order_create(request):
             errors["customer"] = _("No customer has this e-mail, phone or loyalty card.")
     fulfilment = values.get("fulfilment")
     pickup_location, address = None, None
-    if fulfilment == Fulfilment.CLICK_AND_COLLECT:  # the service refuses a missing store
+    if fulfilment == Fulfilment.CLICK_AND_COLLECT:
         pickup_location = next((loc for loc in pickup_locations if loc.code == values.get("pickup_location")), None)
+        if pickup_location is None:
+            errors["pickup_location"] = _("Choose the store where the customer collects.")
     elif fulfilment == Fulfilment.DELIVERY:
         address = {key: values.get(key, "").strip() for key in ("name", "line1", "postcode", "city")}
         address["country"] = "FR"
@@ -269,9 +270,6 @@ def order_create(request):
             lines=[{"sku": product.sku, "quantity": quantity}], fulfilment=fulfilment, customer=customer,
             pickup_location=pickup_location, shipping_address=address, actor=actor,
         )
-    except MissingField as exc:  # a field the fulfilment needs: shown at the field
-        context["errors"] = {exc.field: exc.detail}
-        return render(request, "orders/order_form.html", context, status=exc.status)
     except DomainError as exc:
         context["refusal"] = exc.detail
         return render(request, "orders/order_form.html", context, status=exc.status)
@@ -325,14 +323,14 @@ def cart_detail(request, cart_id):
     refusal = None
     if request.method == "POST":
         try:
-            order = services.cart_checkout(cart_id=cart.pk, fulfilment=Fulfilment.IN_STORE, actor=actor,
+            order = services.cart_checkout(cart=cart, fulfilment=Fulfilment.IN_STORE, actor=actor,
                                            location=Location.objects.filter(code=request.POST.get("location")).first())
         except DomainError as exc:
             refusal = exc.detail
         else:
             return redirect("orders:order-detail", number=order.number)
     try:
-        priced = services.cart_price(cart).priced
+        priced = services.cart_price(cart)
     except DomainError as exc:
         priced, refusal = None, exc.detail
     return render(request, "orders/cart_detail.html", {
