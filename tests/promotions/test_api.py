@@ -99,7 +99,9 @@ def test_quote_query_count_is_constant(api_as, catalogue, django_assert_max_num_
 
 
 def test_quote_requires_authentication(client, catalogue):
-    assert client.post(QUOTE, {"lines": []}, content_type="application/json").status_code in (401, 403)
+    answer = client.post(QUOTE, {"lines": []}, content_type="application/json")
+    assert answer.status_code == 401  # the contract: no credentials -> 401
+    assert answer.json()["code"] == "not_authenticated"
 
 
 NEW = {
