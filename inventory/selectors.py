@@ -10,15 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 
 from django.db import connection
-from django.db.models import F, OuterRef, QuerySet
-from django.db.models.query import ModelIterable
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from omni.actor import Actor
-from omni.jsonrows import json_rows, rows_as, set_prefetched
 from omni.models import Location
 
 from .errors import UnknownProduct
@@ -44,35 +41,13 @@ class StockRow:
 
 
 # --- catalogue ----------------------------------------------------------------------------
-PRICE_FIELDS = ("id", "product_id", "channel", "price")
-
-
-class _WithChannelPrices(ModelIterable):
-    """Rows whose product's channel prices came as JSON in the same query: afterwards
-    ``product.channel_prices.all()`` answers them without a query, as after a prefetch."""
-
-    product_path: str | None = None
-
-    def __iter__(self):
-        for row in super().__iter__():
-            product = getattr(row, self.product_path) if self.product_path else row
-            prices = rows_as(ChannelPrice, row.channel_price_rows, order_by=("channel",))
-            set_prefetched(product, "channel_prices", prices)
-            yield row
-
-
 def with_channel_prices(queryset: QuerySet, *, product: str | None = None) -> QuerySet:
     """``queryset``'s products (its rows, or the ``product`` each row points to, which the
-    caller selects with ``select_related``) with their channel prices, in the same query."""
-    prices = ChannelPrice.objects.filter(product=OuterRef(product or "pk"))
-    queryset = queryset.annotate(channel_price_rows=json_rows(prices, group_by="product", fields=PRICE_FIELDS))
-    queryset._iterable_class = _iterable_for(product)
-    return queryset
-
-
-@cache
-def _iterable_for(product_path: str | None) -> type[_WithChannelPrices]:
-    return type("WithChannelPrices", (_WithChannelPrices,), {"product_path": product_path})
+    caller selects with ``select_related``) with their channel prices prefetched: one more
+    query whatever the number of products, and ``price_for`` then reads none."""
+    prices = ChannelPrice.objects.order_by("channel")
+    path = f"{product}__channel_prices" if product else "channel_prices"
+    return queryset.prefetch_related(Prefetch(path, queryset=prices))
 
 
 def product_list(*, actor: Actor | None = None, filters: dict | None = None) -> QuerySet[Product]:

@@ -143,7 +143,7 @@ def order_data(order: Order, *, pickup_code: str | None = None, fresh: bool = Fa
     """``order`` as ``selectors.with_details`` reads it (or, ``fresh``, as just placed).
     ``via``: the channel of the client that asks, signed into the ``tracking_url`` it gets
     (for the confirmation it sends the customer), so that a visit counts where it came from."""
-    notifications = getattr(order, "prepared_notifications", ())
+    notifications = () if fresh else order.messages.all()  # just placed: nothing sent yet
     lines = order.prepared_lines if fresh else order.lines.all()
     history = order.prepared_history if fresh else order.history.all()
     returns = [] if fresh else order.returns.all()

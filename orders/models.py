@@ -13,6 +13,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -22,7 +23,7 @@ from django.utils.translation import pgettext_lazy
 from customers.models import Customer
 from inventory.models import Product
 from omni.channels import Channel
-from omni.models import ApiClient, Location
+from omni.models import ApiClient, Location, Message
 from omni.money import MONEY_COLUMN
 
 # SQLite computes decimal columns in floating point: sums are compared to half a cent.
@@ -160,6 +161,10 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_label = models.CharField(_("placed by"), max_length=160, blank=True)
+    # The messages sent to the customer about the order (no column: ``Message.about``).
+    messages = GenericRelation(
+        Message, content_type_field="about_type", object_id_field="about_id", related_query_name="order"
+    )
 
     objects = OrderQuerySet.as_manager()
 

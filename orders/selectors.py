@@ -3,18 +3,13 @@ constant number of queries."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import timedelta
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Cast
-from django.db.models.query import ModelIterable
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from inventory.selectors import with_channel_prices
 from omni.actor import Actor
-from omni.jsonrows import json_rows, rows_as, set_prefetched
 from omni.models import Message
 
 from .models import Cart, CartLine, Fulfilment, Order, OrderStatus, OrderStatusChange, Return, ReturnLine
@@ -24,51 +19,20 @@ from .tracking import TrackingLink, tracking_link_read, tracking_link_works
 OVERDUE_PREPARATION = timedelta(hours=24)
 
 
-# An order's history and notifications come inside the order's own query, as JSON arrays
-# (omni.jsonrows); its returns are read only for the orders that have some.
-HISTORY_FIELDS = ("id", "status", "from_status", "at", "channel", "actor_label", "note", "location_id")
-NOTIFICATION_FIELDS = ("id", "medium", "kind", "created_at", "status")
-
-
-class _OrderDetails(ModelIterable):
-    """Orders as ``with_details`` reads them: their history answered by
-    ``order.history.all()``, their messages in ``order.prepared_notifications`` and their
-    returns (one more query, only when an order of the batch has any) by
-    ``order.returns.all()``, none of which queries the database again."""
-
-    def __iter__(self):
-        orders = list(super().__iter__())
-        returned = [order.pk for order in orders if order.has_returns]
-        returns_of: dict[int, list[Return]] = defaultdict(list)
-        if returned:
-            returns = Return.objects.filter(order_id__in=returned).select_related("location").prefetch_related(
-                Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line"))
-            )
-            for order_return in returns:
-                returns_of[order_return.order_id].append(order_return)
-        for order in orders:
-            set_prefetched(order, "history", rows_as(OrderStatusChange, order.history_rows, order_by=("at", "id")))
-            set_prefetched(order, "returns", returns_of[order.pk])
-            order.prepared_notifications = rows_as(Message, order.notification_rows, order_by=("created_at", "id"))
-        yield from orders
-
-
-def with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
-    content_type = ContentType.objects.get_for_model(Order)  # cached by Django after the first call
-    queryset = queryset.select_related("customer", "pickup_location", "fulfilment_location").prefetch_related(
-        "lines"
-    ).annotate(
-        history_rows=json_rows(
-            OrderStatusChange.objects.filter(order=OuterRef("pk")), group_by="order", fields=HISTORY_FIELDS
-        ),
-        notification_rows=json_rows(
-            Message.objects.filter(about_type=content_type, about_id=Cast(OuterRef("pk"), CharField())),
-            group_by="about_id", fields=NOTIFICATION_FIELDS,
-        ),
-        has_returns=Exists(Return.objects.filter(order=OuterRef("pk"))),
+def with_details(queryset: QuerySet[Order], *, messages: bool = True) -> QuerySet[Order]:
+    """Orders with what an order's answer shows besides its row, one query each whatever
+    their number: its lines, its history, the messages sent about it (``messages``: not
+    for the customer's tracking page) and its returns with their lines (that last query
+    only when some order read has returns)."""
+    history = OrderStatusChange.objects.order_by("at", "id")
+    prefetches: list[Prefetch | str] = ["lines", Prefetch("history", queryset=history)]
+    if messages:
+        prefetches.append(Prefetch("messages", queryset=Message.objects.order_by("created_at", "id")))
+    returns = Return.objects.select_related("location").prefetch_related(
+        Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line"))
     )
-    queryset._iterable_class = _OrderDetails
-    return queryset
+    prefetches.append(Prefetch("returns", queryset=returns))
+    return queryset.select_related("customer", "pickup_location", "fulfilment_location").prefetch_related(*prefetches)
 
 
 def order_list(*, actor: Actor, filters: dict | None = None, details: bool = True) -> QuerySet[Order]:
@@ -143,7 +107,7 @@ def order_for_tracking(*, token: str, now=None) -> tuple[Order, TrackingLink] | 
     link = tracking_link_read(token)
     if link is None:
         return None
-    order = with_details(Order.objects.filter(number=link.number)).first()
+    order = with_details(Order.objects.filter(number=link.number), messages=False).first()
     if order is None or not tracking_link_works(order, now=now):
         return None
     return order, link

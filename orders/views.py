@@ -118,7 +118,7 @@ def order_list(request):
 def _detail_context(actor: Actor, order: Order) -> dict:
     return {
         "order": order,
-        "notifications": order.prepared_notifications,
+        "notifications": order.messages.all(),
         "may_prepare": order.is_pickup and may_act_on_pickup(actor, order),
         "pickup_locked": order.is_pickup and services.pickup_is_locked(order),
         "may_unlock_pickup": order.is_pickup and may_unlock_pickup(actor, order),

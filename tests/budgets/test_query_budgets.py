@@ -33,40 +33,41 @@ SIZES = {"lines": (1, 10), "locations": (1, 20), "promotions": (10, 1000), "orde
 # "over 3" marks a read that costs more than 3: its present count is its budget.
 BUDGETS: dict[str, tuple[str, int, str]] = {
     "GET /locations/": ("locations", 1, "web"),
-    # A product's channel prices come as JSON inside its own query (inventory.selectors).
-    "GET /products/": ("lines", 1, "web"),
-    "GET /products/{sku}/": ("locations", 1, "web"),
+    # The products, then their channel prices (one prefetch, inventory.selectors).
+    "GET /products/": ("lines", 2, "web"),
+    "GET /products/{sku}/": ("locations", 2, "web"),
     "GET /stock/{sku}/": ("locations", 2, "web"),
     "GET /stock/?skus=": ("locations", 2, "web"),
     "GET /customers/{id}/": ("lines", 3, "call_centre"),  # customer, channels, segments
     # Over 3: the customer, then one read per kind of entry (contacts, messages, consents,
     # orders, touchpoints), each from the app that owns it (customers.timeline's registry).
     "GET /customers/{id}/timeline/": ("lines", 6, "call_centre"),
-    "POST /pricing/quote/ (lines)": ("lines", 2, "web"),  # products with their prices, promotions
-    "POST /pricing/quote/ (promotions)": ("promotions", 2, "web"),
-    "GET /carts/{id}/ (lines)": ("lines", 3, "web"),  # cart, lines with products and prices, promotions
-    "GET /carts/{id}/ (promotions)": ("promotions", 3, "web"),
-    # The order with its history and messages as JSON (omni.jsonrows), then its lines;
-    # returns cost one more read, only for orders that have some.
-    "GET /orders/{number}/": ("lines", 2, "web"),
-    "GET /orders/": ("lines", 2, "web"),
+    "POST /pricing/quote/ (lines)": ("lines", 3, "web"),  # products, their channel prices, promotions
+    "POST /pricing/quote/ (promotions)": ("promotions", 3, "web"),
+    "GET /carts/{id}/ (lines)": ("lines", 4, "web"),  # cart, lines with products, their prices, promotions
+    "GET /carts/{id}/ (promotions)": ("promotions", 4, "web"),
+    # Over 3: the orders, then one prefetch each for their lines, history, messages and
+    # returns (the returns' lines only when some order has returns).
+    "GET /orders/{number}/": ("lines", 5, "web"),
+    "GET /orders/": ("lines", 5, "web"),
     # The app follows a customer's orders of every channel, however many: the customer (a
-    # merged duplicate stands for its target), the orders with their history, their lines.
-    "GET /orders/?customer=": ("orders", 3, "app"),
-    # Public: the order with its history, its lines, and the visit recorded for journeys.
-    "GET /orders/track/{token}/": ("lines", 3, "app"),
+    # merged duplicate stands for its target), then the orders as above.
+    "GET /orders/?customer=": ("orders", 6, "app"),
+    # Public: the order with its lines, history and returns (not its messages), and the
+    # visit recorded for journeys.
+    "GET /orders/track/{token}/": ("lines", 5, "app"),
     "GET /promotions/": ("promotions", 2, "integration"),  # rows, segments
     # Writes: their present count.
     "POST /stock/movements/": ("locations", 7, "integration"),
-    "POST /carts/{id}/lines/": ("lines", 11, "web"),
+    "POST /carts/{id}/lines/": ("lines", 14, "web"),
     "POST /orders/": ("lines", 15, "web"),
     # Actions on an order: the service reads it under its lock, the answer with its details.
-    "POST /orders/{number}/ready/": ("lines", 7, "pos"),
+    "POST /orders/{number}/ready/": ("lines", 10, "pos"),
     # A customer's order with a single-use code: the code and its promotion are checked
     # again under the promotion's lock, and the redemption is a touchpoint of its own.
-    "POST /orders/ (code)": ("lines", 32, "web"),
+    "POST /orders/ (code)": ("lines", 33, "web"),
     # With a customer, a promotion that applies and an Idempotency-Key, as the web shop sends it.
-    "POST /carts/{id}/checkout/": ("lines", 22, "web"),
+    "POST /carts/{id}/checkout/": ("lines", 23, "web"),
 }
 
 def _products(n: int, location) -> list[str]:

@@ -299,13 +299,14 @@ def test_the_tracking_page_and_json_cost_the_same_whatever_the_order(catalogue, 
     big = place_pickup(location=store, lines={"CAP-1": 2, "TEE-1": 1, "JKT-1": 1}, customer=jeremy)
     services.order_mark_ready(order=big, actor=pos_actor(store))
     anonymous = _anonymous()
-    # The order with its history (one query), its lines, the visit (one insert, in a
-    # transaction: its BEGIN and COMMIT are a savepoint's two statements inside the test's).
+    # The order, its lines, its history, its returns (a prefetch each), the visit (one
+    # insert, in a transaction: its BEGIN and COMMIT are a savepoint's two statements
+    # inside the test's).
     for order in (small, big):
         token = tracking_token(number=order.number, via="sms", language="en")
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(7):
             assert anonymous.get(f"/api/v1/orders/track/{token}/").status_code == 200
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(7):
             assert anonymous.get(f"/t/{token}/").status_code == 200
 
 
