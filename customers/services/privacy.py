@@ -26,6 +26,7 @@ from ..models import (
 from ..permissions import may_handle_personal_data
 from ..signals import customer_erased
 from ..timeline import customer_timeline
+from .merge import identity_snapshot
 
 EXPORT_TIMELINE_LIMIT = 10_000
 
@@ -53,16 +54,8 @@ def customer_export(*, customer: Customer, actor: Actor) -> dict:
     return {
         "exported_at": timezone.now().isoformat(),
         "customer": {
-            "id": str(customer.pk),
-            "first_name": customer.first_name,
-            "last_name": customer.last_name,
-            "email": customer.email,
-            "phone": customer.phone,
-            "loyalty_card": customer.loyalty_card,
-            "city": customer.city,
+            **identity_snapshot(customer),  # the identity a merge keeps, and what only an export adds
             "preferred_store": customer.preferred_store.code if customer.preferred_store else None,
-            "created_at": customer.created_at.isoformat(),
-            "created_channel": customer.created_channel,
             "is_erased": customer.is_erased,
         },
         "consents": {
