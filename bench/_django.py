@@ -9,6 +9,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def production_environment() -> None:
+    """Settings as production runs them (no DEBUG bookkeeping, quiet logs) with what a
+    benchmark needs: no https redirect, the test hosts, no rate limit in the way."""
+    os.environ["DJANGO_DEBUG"] = "0"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-bench-only-secret-key-bench-only")
+    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
+    os.environ["OMNI_API_THROTTLE_RATE"] = "1000000/s"
+    os.environ["DJANGO_LOG_LEVEL"] = "ERROR"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omni.settings")
+
+
 def setup(database: str, *, reset: bool = True) -> None:
     """Point Django at ``postgres://…/<database>`` (BENCH_PG_URL overrides the server),
     recreate it when ``reset``, and migrate."""

@@ -96,12 +96,9 @@ BENCHMARK = "load"
 
 
 def environment(redis_url: str) -> None:
-    os.environ["DJANGO_DEBUG"] = "0"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-bench-only-secret-key-bench-only")
-    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
-    os.environ["OMNI_API_THROTTLE_RATE"] = "1000000/s"
-    os.environ["DJANGO_LOG_LEVEL"] = "ERROR"
+    from _django import production_environment  # bench/ is the script's folder
+
+    production_environment()
     os.environ["OMNI_LOG_FORMAT"] = "json"  # as in production (the console format renders tracebacks slowly)
     os.environ["OMNI_SMS_BACKEND"] = "omni.sms.MemorySmsBackend"
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"

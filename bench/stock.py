@@ -41,12 +41,9 @@ def configure(database_url: str | None) -> str:
         handle, path = tempfile.mkstemp(prefix="omni-bench-", suffix=".sqlite3")
         os.close(handle)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    os.environ["DJANGO_DEBUG"] = "0"  # no per-query bookkeeping, as in production
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-bench-only-secret-key")
-    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,localhost"
-    os.environ["OMNI_API_THROTTLE_RATE"] = "1000000/s"
-    os.environ["DJANGO_LOG_LEVEL"] = "ERROR"
+    from _django import production_environment  # bench/ is the script's folder
+
+    production_environment()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omni.settings")
     import django
 
