@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from .models import ApiClient, Location
+from .outages import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def _active_client(token_hash: str) -> ApiClient | None:
     key = _cache_key(token_hash)
     try:
         cached = cache.get(key, _MISSING)
-    except Exception:  # noqa: BLE001 - cache outage: the database answers
+    except CACHE_ERRORS:  # cache outage: the database answers
         logger.warning("api client cache unavailable", exc_info=True)
         cached = _MISSING
     if cached is not _MISSING:
@@ -51,7 +52,7 @@ def _active_client(token_hash: str) -> ApiClient | None:
     if client is not None:  # unknown tokens are not cached: guessing must not fill the cache
         try:
             cache.set(key, client, timeout=CLIENT_CACHE_SECONDS)
-        except Exception:  # noqa: BLE001
+        except CACHE_ERRORS:  # cache outage: the next request asks the database again
             logger.warning("api client cache unavailable", exc_info=True)
     return client
 
@@ -59,7 +60,7 @@ def _active_client(token_hash: str) -> ApiClient | None:
 def forget_clients(token_hashes) -> None:
     try:
         cache.delete_many([_cache_key(h) for h in token_hashes])
-    except Exception:  # noqa: BLE001 - entries expire by themselves within a minute
+    except CACHE_ERRORS:  # cache outage: entries expire by themselves within a minute
         logger.warning("api client cache unavailable", exc_info=True)
 
 

@@ -19,7 +19,9 @@ def _timed(check) -> dict:
     started = time.perf_counter()
     try:
         check()
-    except Exception:  # noqa: BLE001 - any failure means down
+    # Broad on purpose: a probe reports whatever stops a dependency (refused, timed out,
+    # misconfigured, a driver's own error) as down, and must never fail itself.
+    except Exception:  # noqa: BLE001
         return {"ok": False}
     return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
 

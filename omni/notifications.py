@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .models import Message
+from .outages import BROKER_ERRORS
 from .sms import Sms, get_sms_backend
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def dispatch_message(message_id) -> None:
 
     try:
         send_message.delay(str(message_id))
-    except Exception:  # noqa: BLE001 - the outbox row is the guarantee, not the broker
+    except BROKER_ERRORS:  # the outbox row is the guarantee, not the broker
         logger.warning("broker unavailable, message %s left for the sweep", message_id, exc_info=True)
 
 

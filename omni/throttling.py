@@ -17,6 +17,7 @@ from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from . import counters
 from .models import ApiClient
+from .outages import COUNTER_ERRORS
 
 
 def cache_is_shared() -> bool:
@@ -27,7 +28,11 @@ def cache_is_shared() -> bool:
 def count(key: str, *, ttl: float) -> int:
     if cache_is_shared():
         cache.add(key, 0, timeout=ttl)
-        return cache.incr(key)
+        try:
+            return cache.incr(key)
+        except ValueError:  # the window's counter was evicted between the two calls
+            cache.set(key, 1, timeout=ttl)
+            return 1
     return counters.increment(key, ttl=ttl)
 
 logger = logging.getLogger(__name__)
@@ -58,7 +63,7 @@ class ActorRateThrottle(BaseThrottle):
         key = f"throttle:{self.scope}:{ident}:{window}"
         try:
             seen = count(key, ttl=self.duration + 1)
-        except Exception:  # noqa: BLE001 - store outage: let the request through
+        except COUNTER_ERRORS:  # store outage: let the request through
             logger.warning("throttle store unavailable", exc_info=True)
             return True
         return seen <= self.num_requests
