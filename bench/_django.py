@@ -18,7 +18,8 @@ def production_environment() -> None:
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
     os.environ["OMNI_API_THROTTLE_RATE"] = "1000000/s"
     os.environ["DJANGO_LOG_LEVEL"] = "ERROR"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omni.settings")
+    # Omni's settings with the floor's route (bench/ping_urls.py), which the product lacks.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
 
 def setup(database: str, *, reset: bool = True) -> None:

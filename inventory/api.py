@@ -368,10 +368,3 @@ class StockTransferCreateApi(APIView):
             status=status.HTTP_201_CREATED,
         )
 
-
-class StockPingApi(APIView):
-    """Authenticated, no database: the framework's floor for ``bench/stock.py``."""
-
-    @extend_schema(responses={200: dict})
-    def get(self, request):
-        return Response({"ok": True})

@@ -6,7 +6,6 @@ urlpatterns = [
     path("products/", api.ProductListCreateApi.as_view(), name="product-list"),
     path("products/<str:sku>/", api.ProductDetailApi.as_view(), name="product-detail"),
     path("stock/", api.StockListApi.as_view(), name="stock-list"),
-    path("stock/ping/", api.StockPingApi.as_view(), name="stock-ping"),
     path("stock/movements/", api.StockMovementCreateApi.as_view(), name="stock-movement-create"),
     path("stock/transfers/", api.StockTransferCreateApi.as_view(), name="stock-transfer-create"),
     path("stock/<str:sku>/", api.StockDetailApi.as_view(), name="stock-detail"),
