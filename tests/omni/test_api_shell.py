@@ -20,6 +20,14 @@ def test_schema_and_docs_are_served_without_a_cdn():
     assert "swagger-ui" in html and "cdn" not in html.lower() and "/static/" in html
 
 
+def test_the_benchmark_floor_is_not_served_by_the_product(api_as):
+    """``stock/ping/`` lives in the benchmarks' URLconf (bench/ping_urls.py) only: here
+    it is just a SKU that does not exist, and the schema does not document it."""
+    response = api_as("web").get("/api/v1/stock/ping/")
+    assert response.status_code == 404
+    assert b"/api/v1/stock/ping/" not in Client().get("/api/schema/").content
+
+
 def test_throttling_answers_429_with_retry_after(api_as, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"actor": "3/min"}}
     web = api_as("web")
