@@ -76,6 +76,7 @@ def seed_orders(stdout=None) -> None:
     warehouse_skus = [sku for loc in Location.objects.filter(kind="warehouse") for sku in _stocked_skus(loc, 4)]
     created = 0
     hold = timedelta(days=settings.OMNI_PICKUP_HOLD_DAYS)
+    since_midnight = now - timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
 
     def lines_from(pool, count=None):
         chosen = rng.sample(pool, min(len(pool), count or rng.randint(1, 3)))
@@ -116,9 +117,9 @@ def seed_orders(stdout=None) -> None:
             pickup(code, placed_ago=timedelta(days=days, hours=3), ready_ago=timedelta(days=days))
         # Due today: the hold ends in a few hours (a reminder goes out).
         pickup(code, placed_ago=hold + timedelta(hours=2), ready_ago=hold - timedelta(hours=4))
-        for hours in (1, 3):  # collected today
+        for hours in (1, 3):  # collected today, also just after midnight in the shop's time zone
             pickup(code, placed_ago=timedelta(days=1, hours=hours), ready_ago=timedelta(hours=20),
-                   collect_ago=timedelta(hours=hours))
+                   collect_ago=min(timedelta(hours=hours), since_midnight / (hours + 1)))
         pickup(code, placed_ago=timedelta(days=12), ready_ago=timedelta(days=11), collect_ago=timedelta(days=10))
         pickup(code, placed_ago=timedelta(days=3), cancel=True)
         pickup(code, placed_ago=hold + timedelta(days=3))  # expires in the scan below
