@@ -370,10 +370,6 @@ def test_api_root_lists_products_and_stock(api_as):
     assert links["products"].endswith("/api/v1/products/") and links["stock"].endswith("/api/v1/stock/")
 
 
-def test_ping(api_as):
-    assert api_as("web").get("/api/v1/stock/ping/").json() == {"ok": True}
-
-
 def test_reservation_untouched_by_reads(api_as, product, store, erp_actor):
     stock(product, store, 2)
     stock_reserve(location=store, lines={product.sku: 1}, reference="O", actor=erp_actor)
