@@ -30,9 +30,12 @@ run: seed
 
 ## The whole suite. The browser tests drive Debian's chromium: installed first where this
 ## machine can (root with apt-get), otherwise one line says what to run and they skip.
+## TEST_WORKERS processes (pytest-xdist), each with its own test database and cache keys;
+## the tests of one xdist_group (a shared broker queue) run in one of them.
+TEST_WORKERS ?= 2
 test: install
 	@scripts/ensure_chromium.sh
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 worker: install
 	$(VENV)/bin/celery -A omni worker --loglevel=INFO

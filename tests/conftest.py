@@ -4,8 +4,10 @@ API tests call Omni over real HTTP through Django's test client with a real toke
 ``api_as("pos", location=store)`` returns a client that sends ``Authorization: Token``.
 """
 
+import os
+
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from omni import celery_app
 from omni.sms import MemorySmsBackend
@@ -15,6 +17,23 @@ from tests.factories.omni import LocationFactory, StaffFactory, WarehouseFactory
 # exercised by tests that start a real worker.
 celery_app.conf.task_always_eager = True
 celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_of_this_worker():
+    """A Redis cache (``CACHE_URL``) is one database for every worker of a parallel run
+    (``make test``: pytest-xdist): each worker keys its entries apart and clears only its
+    own (tests.cache). The local-memory cache is per process already."""
+    from django.conf import settings
+
+    default = settings.CACHES["default"]
+    if not default["BACKEND"].endswith(".RedisCache"):
+        yield
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    scoped = {**default, "BACKEND": "tests.cache.WorkerRedisCache", "KEY_PREFIX": f"omni-test-{worker}"}
+    with override_settings(CACHES={**settings.CACHES, "default": scoped}):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,9 @@ from omni.sms import MemorySmsBackend
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    # One queue on CI's Redis for every worker of a parallel run: the tests that start a
+    # consumer on it run in one worker, one after the other (--dist loadgroup).
+    pytest.mark.xdist_group("broker"),
     pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs CELERY_BROKER_URL (CI runs it on Redis)"),
 ]
 

@@ -125,6 +125,7 @@ def test_a_task_queued_by_a_request_logs_the_same_request_id(log_lines):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.urls(__name__)
 @pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs CELERY_BROKER_URL (CI runs it on Redis)")
+@pytest.mark.xdist_group("broker")  # a consumer on the shared queue: as in tests/omni/test_broker.py
 def test_a_task_run_by_a_real_worker_logs_the_request_id_of_the_request(log_lines):
     from celery.contrib.testing.worker import start_worker
 
