@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from inventory.selectors import with_channel_prices
@@ -19,20 +19,39 @@ from .tracking import TrackingLink, tracking_link_read, tracking_link_works
 OVERDUE_PREPARATION = timedelta(hours=24)
 
 
-def with_details(queryset: QuerySet[Order], *, messages: bool = True) -> QuerySet[Order]:
-    """Orders with what an order's answer shows besides its row, one query each whatever
-    their number: its lines, its history, the messages sent about it (``messages``: not
-    for the customer's tracking page) and its returns with their lines (that last query
-    only when some order read has returns)."""
+def _detail_prefetches(*, messages: bool) -> list[Prefetch | str]:
+    """What an order's answer shows besides its row, one query each whatever the number of
+    orders: its lines, its history, the messages sent about it (``messages``: not for the
+    customer's tracking page) and its returns with their lines."""
     history = OrderStatusChange.objects.order_by("at", "id")
     prefetches: list[Prefetch | str] = ["lines", Prefetch("history", queryset=history)]
     if messages:
         prefetches.append(Prefetch("messages", queryset=Message.objects.order_by("created_at", "id")))
-    returns = Return.objects.select_related("location").prefetch_related(
-        Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line"))
-    )
+    returns = Return.objects.select_related("location").prefetch_related(_return_lines())
     prefetches.append(Prefetch("returns", queryset=returns))
-    return queryset.select_related("customer", "pickup_location", "fulfilment_location").prefetch_related(*prefetches)
+    return prefetches
+
+
+def _return_lines() -> Prefetch:
+    return Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line"))
+
+
+def with_details(queryset: QuerySet[Order], *, messages: bool = True) -> QuerySet[Order]:
+    """Orders with their lines, history, messages and returns (``_detail_prefetches``)."""
+    related = queryset.select_related("customer", "pickup_location", "fulfilment_location")
+    return related.prefetch_related(*_detail_prefetches(messages=messages))
+
+
+def order_details(order: Order) -> Order:
+    """``order``, just placed or changed by a service and still in memory, with what
+    ``with_details`` adds, read without reading its row again."""
+    prefetch_related_objects([order], *_detail_prefetches(messages=True))
+    return order
+
+
+def return_get(*, pk) -> Return:
+    """One return as its answer shows it: its order, its store and its lines."""
+    return Return.objects.select_related("order", "location").prefetch_related(_return_lines()).get(pk=pk)
 
 
 def order_list(*, actor: Actor, filters: dict | None = None, details: bool = True) -> QuerySet[Order]:
@@ -148,8 +167,8 @@ def pickup_counts(*, location_ids, now=None) -> dict[str, int]:
 
 # --- carts ----------------------------------------------------------------------------------
 def _carts() -> QuerySet[Cart]:
-    # The lines bring their products and channel prices, which the pricing engine then
-    # takes as they are (``services.carts.cart_price``) instead of reading them again.
+    # The lines bring their products and channel prices, which ``services.cart_price``
+    # hands to the pricing engine instead of it reading them again.
     lines = with_channel_prices(CartLine.objects.select_related("product"), product="product")
     return Cart.objects.select_related("customer").prefetch_related(Prefetch("lines", queryset=lines))
 
@@ -181,7 +200,9 @@ def _carts_in_scope(queryset: QuerySet[Cart], actor: Actor) -> QuerySet[Cart]:
     return queryset.filter(channel=actor.channel)
 
 
-def cart_get(*, actor: Actor, cart_id) -> Cart | None:
+def cart_get(*, actor: Actor, cart_id, lines: bool = True) -> Cart | None:
     """Any selling actor may continue any cart it can name by its id (a UUID, shown to
-    the customer as a QR code)."""
-    return _carts().filter(pk=cart_id).first()
+    the customer as a QR code). ``lines``: with its lines, their products and prices (to
+    price it); without, for a service that reads it again under its lock."""
+    queryset = _carts() if lines else Cart.objects.all()
+    return queryset.filter(pk=cart_id).first()

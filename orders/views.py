@@ -21,6 +21,7 @@ from omni.actor import Actor
 from omni.errors import DomainError
 from omni.models import Location
 from omni.pages import refuse
+from promotions.pricing import MAX_LINE_QUANTITY
 
 from . import selectors, services
 from .errors import MissingField
@@ -238,10 +239,10 @@ def order_create(request):
         errors["sku"] = _("No product has this SKU.")
     try:
         quantity = int(values.get("quantity", "1"))
-        if not 0 < quantity <= 99:
+        if not 0 < quantity <= MAX_LINE_QUANTITY:
             raise ValueError
     except ValueError:
-        errors["quantity"] = _("Enter a quantity between 1 and 99.")
+        errors["quantity"] = _("Enter a quantity between 1 and %(max)s.") % {"max": MAX_LINE_QUANTITY}
         quantity = 0
     customer = None
     contact = values.get("customer", "").strip()
@@ -273,7 +274,7 @@ def order_create(request):
     except DomainError as exc:
         context["refusal"] = exc.detail
         return render(request, "orders/order_form.html", context, status=exc.status)
-    request.session[f"pickup-code-{order.number}"] = order.pickup_code
+    request.session[f"pickup-code-{order.number}"] = services.pickup_code_for(order)
     return redirect("orders:order-detail", number=order.number)
 
 
@@ -330,7 +331,7 @@ def cart_detail(request, cart_id):
         else:
             return redirect("orders:order-detail", number=order.number)
     try:
-        priced = services.cart_price(cart)
+        priced = services.cart_price(cart).priced
     except DomainError as exc:
         priced, refusal = None, exc.detail
     return render(request, "orders/cart_detail.html", {

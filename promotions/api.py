@@ -24,13 +24,12 @@ from .codes import MAX_CODE_LENGTH
 from .engine import PricedCart
 from .errors import InvalidPromotion
 from .models import Kind, Promotion
-from .pricing import price_cart
+from .pricing import MAX_LINE_QUANTITY, price_cart
 from .selectors import promotion_list
 from .services import codes_generate, promotion_create, promotion_errors, promotion_update
 from .services.codes import MAX_CODES_PER_BATCH
 
 MAX_LINES = 500
-MAX_QUANTITY = 10_000
 
 
 # The channel is a plain string in the schema: the enum postprocessor would otherwise name
@@ -114,7 +113,7 @@ class QuoteApi(APIView):
 
     class QuoteLineInput(serializers.Serializer):
         sku = serializers.CharField(max_length=64)
-        quantity = IntegerField(min_value=1, max_value=MAX_QUANTITY)
+        quantity = IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
 
     class QuoteInput(serializers.Serializer):
         customer = serializers.UUIDField(required=False, allow_null=True)

@@ -22,6 +22,10 @@ from inventory.selectors import price_for, products_by_sku
 from .engine import LineInput, PricedCart, price
 from .selectors import codes_check, codes_load, customer_segment_ids, limited_ids, running_specs, usage_for
 
+# The most units of one SKU a line may hold, wherever lines are priced: a quote, a cart, an
+# order, the endless-aisle form. One figure, so that a quote never prices what an order refuses.
+MAX_LINE_QUANTITY = 999
+
 
 def price_cart(
     *,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,27 +17,22 @@ from omni.actor import Actor
 from omni.errors import DomainError
 from omni.models import Location
 from omni.transactions import service
+from promotions import pricing
+from promotions.engine import PricedCart
+from promotions.pricing import MAX_LINE_QUANTITY
 
-from .. import pricing_adapter
 from ..errors import CartEmpty, CartNotOpen, MissingField
 from ..models import Cart, CartLine, Order
 from .orders import order_place
 
-MAX_LINE_QUANTITY = 999
 ABANDONED_AFTER_DAYS = 30
 
 
 def _locked_open(cart: Cart) -> Cart:
-    """``cart`` locked and read again, or 409 ``cart_not_open``. ``cart`` may be a mere
-    reference (``Cart(pk=...)``): the locked read brings the customer along."""
+    """``cart`` locked and read again, or 409 ``cart_not_open``."""
     locked = Cart.objects.select_for_update(of=("self",)).select_related("customer").get(pk=cart.pk)
     if not locked.is_open:
         raise CartNotOpen(status=locked.status)
-    # Every change of a cart's lines moves its ``updated_at`` (``_touch``): a cart read
-    # just before, and unchanged since, lends its lines instead of reading them again.
-    lines = getattr(cart, "_prefetched_objects_cache", {}).get("lines")
-    if lines is not None and locked.updated_at == cart.updated_at:
-        locked._prefetched_objects_cache = {"lines": lines}
     return locked
 
 
@@ -56,41 +53,40 @@ def _check_quantity(quantity: int) -> None:
         raise MissingField("quantity", _("Enter a quantity between 1 and %(max)s.") % {"max": MAX_LINE_QUANTITY})
 
 
-def cart_lines(cart: Cart) -> list[dict]:
-    lines = getattr(cart, "_prefetched_objects_cache", {}).get("lines")
-    if lines is None:
-        lines = cart.lines.select_related("product")
+def _line_rows(cart: Cart) -> list[CartLine]:
+    """The lines of a cart a service has just locked (read again: they may have changed)."""
+    return list(CartLine.objects.filter(cart=cart).select_related("product"))
+
+
+def cart_lines(lines: list[CartLine]) -> list[dict]:
     return [{"sku": line.product.sku, "quantity": line.quantity} for line in lines]
 
 
-def _prefetched_products(cart: Cart) -> dict[str, Product] | None:
-    """The lines' products by SKU when the cart was read with them and their channel
-    prices (``selectors.cart_list``), else None and pricing reads them."""
-    lines = getattr(cart, "_prefetched_objects_cache", {}).get("lines")
-    if lines is None:
-        return None
-    products = {line.product.sku: line.product for line in lines}
-    if any("channel_prices" not in getattr(p, "_prefetched_objects_cache", {}) for p in products.values()):
-        return None
-    return products
+@dataclass(frozen=True)
+class CartPrice:
+    """A cart as its answer shows it: the cart, the engine's price, and the codes entered
+    earlier that no longer apply (left out of the price)."""
+
+    cart: Cart
+    priced: PricedCart
+    code_errors: list[dict] = field(default_factory=list)
 
 
-def cart_price(cart: Cart, *, now: datetime | None = None) -> dict:
-    """The priced cart. A code that became unusable since it was entered (used up
-    elsewhere, expired) is left out of the price and reported in ``code_errors``."""
-    lines = cart_lines(cart)
-    products = _prefetched_products(cart)
+def cart_price(cart: Cart, *, now: datetime | None = None) -> CartPrice:
+    """The priced cart, ``cart`` as ``selectors.cart_get`` reads it (its lines prefetched).
+    A code that became unusable since it was entered (used up elsewhere, expired) is left
+    out of the price and reported in ``code_errors``."""
+    rows = list(cart.lines.all())
+    lines = cart_lines(rows)
+    products = {line.product.sku: line.product for line in rows}
+    price = partial(pricing.price_cart, lines=lines, channel=cart.channel, customer=cart.customer, now=now,
+                    products=products)
     try:
-        priced = pricing_adapter.price_cart(lines=lines, channel=cart.channel, customer=cart.customer,
-                                            codes=cart.codes, now=now, products=products)
-        priced["code_errors"] = []
+        return CartPrice(cart=cart, priced=price(codes=cart.codes))
     except DomainError as exc:
         if not cart.codes:
             raise
-        priced = pricing_adapter.price_cart(lines=lines, channel=cart.channel, customer=cart.customer, now=now,
-                                            products=products)
-        priced["code_errors"] = [exc.as_dict()]
-    return priced
+        return CartPrice(cart=cart, priced=price(), code_errors=[exc.as_dict()])
 
 
 @transaction.atomic
@@ -144,8 +140,8 @@ def cart_code_add(*, cart: Cart, code: str, actor: Actor) -> Cart:
     cart = _locked_open(cart)
     code = code.strip()
     if code not in cart.codes:
-        pricing_adapter.price_cart(lines=cart_lines(cart), channel=cart.channel, customer=cart.customer,
-                                   codes=[*cart.codes, code])
+        pricing.price_cart(lines=cart_lines(_line_rows(cart)), channel=cart.channel, customer=cart.customer,
+                           codes=[*cart.codes, code])
         cart.codes = [*cart.codes, code]
     _touch(cart)
     return cart
@@ -181,7 +177,7 @@ def cart_checkout(
     """The cart becomes an order on the channel of whoever checks out (the store terminal
     finishing a web cart sells on the store channel), then is ``converted``."""
     cart = _locked_open(cart)
-    lines = cart_lines(cart)
+    lines = cart_lines(_line_rows(cart))
     if not lines:
         raise CartEmpty()
     order = order_place(

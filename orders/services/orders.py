@@ -32,8 +32,9 @@ from omni.errors import Forbidden, InvalidTransition
 from omni.models import Location
 from omni.money import to_money
 from omni.transactions import service
+from promotions import pricing
+from promotions import services as promotions_services
 
-from .. import pricing_adapter
 from ..errors import InvalidPickupCode, MissingField, PickupCodeLocked, PickupNotAvailable
 from ..models import Fulfilment, Order, OrderLine, OrderStatus, OrderStatusChange, Payment
 from ..permissions import may_act_on_pickup, may_cancel, may_sell_in_store, may_ship, may_unlock_pickup
@@ -214,8 +215,8 @@ def order_place(
     now: datetime | None = None,
     products: dict[str, Product] | None = None,
 ) -> Order:
-    """Price, reserve (or sell) and record an order, all or nothing. The returned order
-    carries ``pickup_code`` (click & collect) for the creating client only. ``products``:
+    """Price, reserve (or sell) and record an order, all or nothing (the creating client
+    shows it with ``pickup_code_for``, click & collect). ``products``:
     the lines' products by SKU, as ``inventory.selectors.products_by_sku`` gives them, when
     the caller already read them."""
     now = now or timezone.now()
@@ -247,7 +248,7 @@ def order_place(
     # Read once, for pricing, the order lines and the stock operation alike.
     if products is None or not set(quantities) <= set(products):
         products = products_by_sku(skus=quantities)
-    priced = pricing_adapter.price_cart(
+    priced = pricing.price_cart(
         lines=[{"sku": sku, "quantity": quantity} for sku, quantity in quantities.items()],
         channel=channel, customer=customer, codes=codes, now=now, products=products,
     )
@@ -262,10 +263,10 @@ def order_place(
                     customer=customer, cart=cart, pickup_location=pickup_location,
                     fulfilment_location=fulfilment_location,
                     pickup_secret=secrets.token_hex(8) if fulfilment == Fulfilment.CLICK_AND_COLLECT else "",
-                    shipping_address=shipping_address or None, codes=list(priced.get("codes") or codes),
-                    discounts=[_jsonable(d) for d in priced.get("discounts", [])],  # frozen as priced
-                    subtotal=to_money(priced["subtotal"]), discount_total=to_money(priced["discount_total"]),
-                    total=to_money(priced["total"]), created_at=now, updated_at=now,
+                    shipping_address=shipping_address or None, codes=list(priced.codes or codes),
+                    discounts=[_jsonable(d.as_dict()) for d in priced.discounts],  # frozen as priced
+                    subtotal=to_money(priced.subtotal), discount_total=to_money(priced.discount_total),
+                    total=to_money(priced.total), created_at=now, updated_at=now,
                     closed_at=now if status == S.COMPLETED else None,
                     hold_until=now + timedelta(days=settings.OMNI_PICKUP_HOLD_DAYS)
                     if fulfilment == Fulfilment.CLICK_AND_COLLECT else None,
@@ -279,23 +280,21 @@ def order_place(
                 raise  # not a number clash: a broken invariant must fail loudly
     if order is None:
         raise InvalidTransition(_("This order could not be placed; please retry."))
-    order.prepared_lines = OrderLine.objects.bulk_create(
+    OrderLine.objects.bulk_create(
         [
             OrderLine(
-                order=order, product=products[line["sku"]], sku=line["sku"], name=line["name"],
-                quantity=line["quantity"], unit_price=to_money(line["unit_price"]),
-                discount=to_money(line["discount"]), total=to_money(line["total"]),
+                order=order, product=products[line.sku], sku=line.sku, name=line.name, quantity=line.quantity,
+                unit_price=to_money(line.unit_price), discount=to_money(line.discount), total=to_money(line.total),
             )
-            for line in priced["lines"]
+            for line in priced.lines
         ]
     )
-    placed = _record(order, status=status, actor=actor, now=now, location=fulfilment_location)
-    order.prepared_history = [placed]  # the creating client's answer shows it without reading it back
+    _record(order, status=status, actor=actor, now=now, location=fulfilment_location)
 
     # The contended rows (promotions' usage, then stock levels) are locked last, in this
     # one order by every placement, so that they are held for the shortest time.
-    pricing_adapter.redemptions_record(priced=priced, customer=customer, order_reference=number,
-                                       channel=channel, actor=actor)
+    promotions_services.redemptions_record(priced=priced, customer=customer, order_reference=number,
+                                           channel=channel, actor=actor)
     if fulfilment == Fulfilment.IN_STORE:
         stock_sell(location=fulfilment_location, lines=quantities, reference=number, actor=actor, products=products)
     elif fulfilment == Fulfilment.CLICK_AND_COLLECT:
@@ -304,7 +303,6 @@ def order_place(
     else:
         order.fulfilment_location = _reserve_for_delivery(lines=quantities, reference=number, actor=actor)
         Order.objects.filter(pk=order.pk).update(fulfilment_location=order.fulfilment_location)
-    order.pickup_code = pickup_code_for(order)
     order_placed.send(sender=Order, order=order, actor=actor)
     return order
 
@@ -426,7 +424,7 @@ def order_deliver(*, order: Order, actor: Actor, now: datetime | None = None) ->
 def _close_open(order: Order, to_status: str, *, actor: Actor, now: datetime, note: str = "") -> Order:
     from_status = _transition(order, to_status, now=now)
     stock_release(reference=order.number, actor=actor)
-    pricing_adapter.code_release(order_reference=order.number, actor=actor)
+    promotions_services.code_release(order_reference=order.number, actor=actor)
     order.closed_at = now
     return _finish_transition(order, from_status, actor=actor, now=now, fields=["closed_at"], note=note)
 

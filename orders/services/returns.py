@@ -79,5 +79,4 @@ def return_create(*, order: Order, location: Location, lines: dict[str, int], ac
                "refunded.") % {"number": order.number, "store": location.name, "amount": money_text(refund)},
         subject=_("Your return for order %(number)s") % {"number": order.number},
     )
-    order_return.prepared_lines = return_lines
     return order_return

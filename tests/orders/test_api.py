@@ -315,3 +315,22 @@ def test_merged_customer_ids_stand_for_the_target_and_erased_ones_are_refused(we
     erased = CustomerFactory(is_erased=True)
     refused = web.post("/api/v1/orders/", pickup_body(store, erased))
     assert refused.status_code == 400 and "customer" in refused.json()
+
+
+def test_a_quote_a_cart_and_an_order_refuse_the_same_quantity_with_the_same_answer(web, catalogue, store):
+    """One cap for a line's units: a quote never prices what an order or a cart refuses."""
+    from promotions.pricing import MAX_LINE_QUANTITY
+
+    too_many = [{"sku": "CAP-1", "quantity": MAX_LINE_QUANTITY + 1}]
+    quote = web.post("/api/v1/pricing/quote/", {"lines": too_many})
+    order = web.post("/api/v1/orders/", {**pickup_body(store), "lines": too_many})
+    cart = web.post("/api/v1/carts/", {}).json()["id"]
+    line = web.post(f"/api/v1/carts/{cart}/lines/", too_many[0])
+    answers = [quote, order, line]
+    assert [answer.status_code for answer in answers] == [400, 400, 400]
+    # DRF writes a list serializer's errors by index ({"0": ...}); the quote's line list its own way.
+    quote_error, order_error = quote.json()["lines"][0], order.json()["lines"]["0"]
+    assert quote_error == order_error == {"quantity": line.json()["quantity"]}
+    most = [{"sku": "CAP-1", "quantity": MAX_LINE_QUANTITY}]
+    assert web.post("/api/v1/pricing/quote/", {"lines": most}).status_code == 200
+    assert not Order.objects.exists()

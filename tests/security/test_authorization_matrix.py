@@ -241,7 +241,9 @@ def world(store, other_store, warehouse):
     return {
         "sku": product.sku, "customer": str(customer.pk), "cart": str(cart.pk), "promotion": str(promotion.pk),
         "pickup_a": pickup_a.number, "pickup_b": pickup_b.number, "ready_a": ready_a.number,
-        "ready_b": ready_b.number, "ready_a_code": ready_a.pickup_code, "ready_b_code": ready_b.pickup_code,
+        "ready_b": ready_b.number,
+        "ready_a_code": order_services.pickup_code_for(ready_a),
+        "ready_b_code": order_services.pickup_code_for(ready_b),
         "delivery": delivery.number, "shipped": shipped.number, "sale_b": sale_b.number,
         "track": track, "forged": forged,
         "store": store, "other_store": other_store,

@@ -1,0 +1,142 @@
+"""What the carts and orders API accepts: the shape of each request. The rules (which
+fulfilment needs what, who may act, what stock allows) are the services'."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from customers.selectors import customer_resolve
+from inventory.selectors import products_by_sku
+from omni.fields import IntegerField
+from omni.models import Location
+from promotions.pricing import MAX_LINE_QUANTITY
+
+from ..models import Fulfilment, Payment
+
+MAX_LINES = 100
+
+
+@extend_schema_field(OpenApiTypes.UUID)
+class CustomerField(serializers.Field):
+    default_error_messages = {
+        "unknown": _("No customer has the id %(value)s."),
+        "erased": _("This customer's data was erased."),
+    }
+
+    def to_internal_value(self, data):
+        if data in (None, ""):
+            return None
+        customer = customer_resolve(str(data))  # a merged duplicate stands for its target
+        if customer is None:
+            raise serializers.ValidationError(self.error_messages["unknown"] % {"value": data})
+        if customer.is_erased:
+            raise serializers.ValidationError(self.error_messages["erased"])
+        return customer
+
+    def to_representation(self, value):
+        return str(value.pk) if value else None
+
+
+def customer_filter(value: str):
+    """``?customer=``: the customer it names (following merges), or a 400 on ``customer``."""
+    try:
+        return CustomerField().to_internal_value(value)
+    except serializers.ValidationError as exc:
+        raise serializers.ValidationError({"customer": exc.detail}) from exc
+
+
+class LocationField(serializers.SlugRelatedField):
+    default_error_messages = {
+        **serializers.SlugRelatedField.default_error_messages,
+        "does_not_exist": _("No location has the code {value}."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Location.objects.filter(is_active=True), **kwargs)
+
+
+class LineInput(serializers.Serializer):
+    sku = serializers.CharField(max_length=64)
+    quantity = IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
+
+
+def validate_skus(lines: list[dict], known: dict | None = None) -> list[dict]:
+    """Every line names an active product, or a 400 naming each line that does not."""
+    known = products_by_sku(skus=[line["sku"] for line in lines]) if known is None else known
+    errors = [
+        {} if line["sku"] in known and known[line["sku"]].is_active
+        else {"sku": [_("No product has the SKU %(sku)s.") % {"sku": line["sku"]}]}
+        for line in lines
+    ]
+    if any(errors):
+        raise serializers.ValidationError(errors)
+    return lines
+
+
+class CartLineInput(LineInput):
+    def validate(self, data):
+        try:
+            validate_skus([data])
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError(exc.detail[0]) from exc
+        return data
+
+
+class FulfilmentInput(serializers.Serializer):
+    fulfilment = serializers.ChoiceField(choices=Fulfilment.choices)
+    pickup_location = LocationField(required=False, allow_null=True)
+    shipping_address = serializers.DictField(required=False, allow_null=True, allow_empty=False)
+    payment = serializers.ChoiceField(choices=Payment.choices, default=Payment.PAID)
+    # For store staff selling in store at one of several stores (a POS uses its own).
+    location = LocationField(required=False, allow_null=True)
+
+    def validate_shipping_address(self, value):
+        if value is not None and len(str(value)) > 2000:
+            raise serializers.ValidationError(_("The address is too long."))
+        return value
+
+
+class OrderInput(FulfilmentInput):
+    customer = CustomerField(required=False, allow_null=True)
+    lines = LineInput(many=True, allow_empty=False, max_length=MAX_LINES)
+    codes = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=10)
+
+    def validate_lines(self, lines):
+        # Kept for the order: placing it reads the same products (with their prices) again otherwise.
+        self.products = products_by_sku(skus=[line["sku"] for line in lines])
+        return validate_skus(lines, known=self.products)
+
+
+class CartCreateInput(serializers.Serializer):
+    customer = CustomerField(required=False, allow_null=True)
+
+
+class QuantityInput(serializers.Serializer):
+    quantity = IntegerField(min_value=0, max_value=MAX_LINE_QUANTITY)
+
+
+class CodeInput(serializers.Serializer):
+    code = serializers.CharField(max_length=64)
+
+
+class PickupCodeInput(serializers.Serializer):
+    pickup_code = serializers.CharField(max_length=12)
+
+
+class CancelInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class ReturnInput(serializers.Serializer):
+    location = LocationField()
+    lines = LineInput(many=True, allow_empty=False, max_length=MAX_LINES)
+
+    def validate_lines(self, lines):
+        validate_skus(lines)
+        merged: dict[str, int] = {}
+        for line in lines:
+            merged[line["sku"]] = merged.get(line["sku"], 0) + line["quantity"]
+        return merged
