@@ -17,7 +17,7 @@ class StaffAdmin(UserAdmin, SimpleHistoryAdmin):
     list_display = ["username", "first_name", "last_name", "role", "channel", "is_active"]
     list_filter = ["role", "channel", "is_active", "locations"]
     filter_horizontal = ["locations", "groups", "user_permissions"]
-    fieldsets = UserAdmin.fieldsets + (("Omni", {"fields": ("role", "channel", "locations")}),)
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Omni", {"fields": ("role", "channel", "locations")}))
 
 
 @admin.register(ApiClient)

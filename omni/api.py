@@ -1,5 +1,7 @@
 """Locations API and the API root."""
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -82,7 +84,7 @@ class ApiRootApi(APIView):
 # The contract's errors are uniform across the API (see omni.errors.exception_handler), so
 # they are documented once here rather than on each view: a validation error is DRF's
 # field errors, everything else is ``{"code", "detail", ...}``.
-_ERROR_SCHEMA = {
+_ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {"code": {"type": "string"}, "detail": {"type": "string"}},
     "required": ["detail"],

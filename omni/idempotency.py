@@ -24,7 +24,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -56,7 +56,7 @@ def _fingerprint(request: Request) -> str:
     return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
 
 
-def _expired_before() -> timezone.datetime:
+def _expired_before() -> datetime:
     return timezone.now() - timedelta(hours=settings.OMNI_IDEMPOTENCY_TTL_HOURS)
 
 
@@ -158,13 +158,6 @@ def run_idempotent(view, request: Request, handler: Callable[[], Response]) -> R
         raise
     _release(claimed)
     return response
-
-
-class IdempotentPostMixin:
-    """For an APIView whose POST creates something: honours ``Idempotency-Key``."""
-
-    def post(self, request, *args, **kwargs):
-        return run_idempotent(self, request, lambda: super(IdempotentPostMixin, self).post(request, *args, **kwargs))
 
 
 def purge_expired() -> int:

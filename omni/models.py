@@ -80,7 +80,7 @@ class ApiClient(models.Model):
         CALL_CENTRE = "call_centre", _("Call centre")
         INTEGRATION = "integration", _("Integration (ERP)")
 
-    CHANNEL_OF_KIND = {
+    CHANNEL_OF_KIND: dict[str, str | None] = {
         Kind.WEB: Channel.WEB,
         Kind.APP: Channel.APP,
         Kind.POS: Channel.STORE,

@@ -18,13 +18,17 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import re
-from typing import Any
+from collections.abc import Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from django.conf import settings
 from django.http import HttpResponseForbidden
 from django.views.decorators.cache import never_cache
 from django_structlog.middlewares.request import RequestMiddleware
+
+if TYPE_CHECKING:
+    from sentry_sdk.types import Event, Hint
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # An upstream id is trusted only if it cannot forge a log line or grow without bound.
@@ -65,12 +69,12 @@ def _mask(value: Any, depth: int = 0) -> Any:
     return value
 
 
-def mask_personal_data(logger: Any, method_name: str, event_dict: dict) -> dict:
+def mask_personal_data(logger: Any, method_name: str, event_dict: MutableMapping[str, Any]) -> Mapping[str, Any]:
     """structlog processor: no e-mail address, phone number or secret leaves in a log line."""
     return _mask(event_dict)
 
 
-def scrub_sentry_event(event: dict, hint: dict) -> dict:
+def scrub_sentry_event(event: Event, hint: Hint) -> Event | None:
     """Sentry ``before_send``: the same masking over the whole event (messages, breadcrumbs, frame variables)."""
     return _mask(event)
 

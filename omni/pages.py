@@ -24,12 +24,15 @@ def refuse(
     """Answer ``refusal`` (a domain error, or a message) with ``status`` (the error's own,
     else 403). ``target`` is the CSS selector of the element the htmx alert replaces the
     content of (the page's alert box) instead of the request's own target."""
+    context: dict[str, object]
     if isinstance(refusal, DomainError):
-        message, code, status = refusal.detail, refusal.code, status or refusal.status
+        context = {"message": refusal.detail, "code": str(refusal.code)}
+        status = status or refusal.status
     else:
-        message, code, status = refusal, "", status or 403
-    context = {"message": message, "code": code}
-    if not getattr(request, "htmx", False) or getattr(request.htmx, "history_restore_request", False):
+        context = {"message": refusal, "code": ""}
+        status = status or 403
+    htmx = getattr(request, "htmx", None)  # django-htmx's middleware sets it on every request
+    if not htmx or htmx.history_restore_request:
         return render(request, "omni/refused.html", {**context, "status": status}, status=status)
     response = render(request, "omni/_alert.html", context, status=status)
     if target:

@@ -6,7 +6,7 @@ rows instead, and counts separately only when the page is empty (past the end) o
 query cannot carry a window (DISTINCT, UNION, a plain list).
 """
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, QuerySet, Window
 from rest_framework import pagination
 
@@ -32,7 +32,7 @@ class WindowCountPaginator(Paginator):
             raise EmptyPage(self.error_messages["no_results"])
         else:
             self.__dict__["count"] = 0
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)
 
     def _page_number(self, number) -> int:
         try:

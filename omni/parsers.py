@@ -36,7 +36,7 @@ def refusal(value) -> str | None:
     return None
 
 
-class SaneBodyParserMixin:
+class SaneBodyParserMixin(parsers.BaseParser):
     def parse(self, stream, media_type=None, parser_context=None):
         try:
             parsed = super().parse(stream, media_type, parser_context)

@@ -81,12 +81,12 @@ def seed_organisation(stdout=None) -> None:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
             user.locations.set([locations[code] for code in codes])
-    for name, kind, code, token in API_CLIENTS:
+    for name, kind, location_code, token in API_CLIENTS:
         ApiClient.objects.get_or_create(
             name=name,
             defaults={
                 "kind": kind,
-                "location": locations.get(code),
+                "location": locations.get(location_code) if location_code else None,
                 "token_hash": ApiClient.hash_token(token),
                 "token_prefix": token[:12],
             },

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 
@@ -13,14 +15,14 @@ from .permissions import catalogue_writer
 
 
 @transaction.atomic
-def location_create(*, actor: Actor, **fields) -> Location:
+def location_create(*, actor: Actor, **fields: Any) -> Location:
     if not catalogue_writer(actor):
         raise Forbidden()
     return Location.objects.create(**fields)
 
 
 @transaction.atomic
-def location_update(*, location: Location, actor: Actor, **fields) -> Location:
+def location_update(*, location: Location, actor: Actor, **fields: Any) -> Location:
     if not catalogue_writer(actor):
         raise Forbidden()
     for name, value in fields.items():
@@ -51,9 +53,9 @@ def staff_create(
     username: str,
     role: str,
     password: str,
-    locations: list[Location] = (),
+    locations: Sequence[Location] = (),
     channel: str | None = None,
-    **fields,
+    **fields: Any,
 ) -> User:
     user = User(username=username, role=role, is_staff=role == User.Role.ADMIN, **fields)
     user.is_superuser = role == User.Role.ADMIN

@@ -13,7 +13,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
 from . import counters
 from .models import ApiClient
@@ -38,12 +38,19 @@ def count(key: str, *, ttl: float) -> int:
 logger = logging.getLogger(__name__)
 
 
+def parse_rate(rate: str) -> tuple[int, int]:
+    """DRF's rate notation, ``"600/min"``: requests per second, minute, hour or day."""
+    requests, period = rate.split("/")
+    return int(requests), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+
+
 class ActorRateThrottle(BaseThrottle):
     scope = "actor"
 
     def __init__(self) -> None:
         rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-        self.num_requests, self.duration = SimpleRateThrottle.parse_rate(self, rate) if rate else (None, None)
+        # No rate configured: no limit (as DRF's own throttles).
+        self.limit = parse_rate(str(rate)) if rate else None
         self.window_end = 0.0
 
     def ident(self, request) -> str | None:
@@ -55,18 +62,19 @@ class ActorRateThrottle(BaseThrottle):
 
     def allow_request(self, request, view) -> bool:
         ident = self.ident(request)
-        if self.num_requests is None or ident is None:
+        if self.limit is None or ident is None:
             return True
+        requests, duration = self.limit
         now = time.time()
-        window = int(now // self.duration)
-        self.window_end = (window + 1) * self.duration
+        window = int(now // duration)
+        self.window_end = (window + 1) * duration
         key = f"throttle:{self.scope}:{ident}:{window}"
         try:
-            seen = count(key, ttl=self.duration + 1)
+            seen = count(key, ttl=duration + 1)
         except COUNTER_ERRORS:  # store outage: let the request through
             logger.warning("throttle store unavailable", exc_info=True)
             return True
-        return seen <= self.num_requests
+        return seen <= requests
 
     def wait(self) -> float:
         return max(self.window_end - time.time(), 0.0) or 1.0
