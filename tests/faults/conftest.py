@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -42,14 +41,18 @@ def side_connection(*, autocommit: bool = True):
 class FakeSmsProvider:
     """An HTTP SMS provider in a thread of the test. ``mode`` is how it behaves now:
     ``ok`` accepts (once per Idempotency-Key, as a real provider honouring it would),
-    ``error`` answers 500, ``slow`` answers after ``delay`` seconds, ``garbage`` answers
-    something that is not HTTP."""
+    ``error`` answers 500, ``slow`` holds its answer until the test calls ``release()``
+    (or ``delay`` seconds pass, so that a forgotten release never hangs the suite),
+    ``garbage`` answers something that is not HTTP. ``answered`` lists the requests it
+    answered: a client that waited for a slow answer shows there before it carries on."""
 
     def __init__(self) -> None:
         self.mode = "ok"
         self.delay = 0.0
         self.attempts: list[str] = []  # the Idempotency-Key of every request received
         self.deliveries: list[dict] = []  # what reached a phone: one entry per accepted message
+        self.answered: list[str] = []  # the Idempotency-Key of every slow request answered
+        self.released = threading.Event()
         self._lock = threading.Lock()
         provider = self
 
@@ -61,7 +64,9 @@ class FakeSmsProvider:
                     provider.attempts.append(key)
                     mode = provider.mode
                 if mode == "slow":
-                    time.sleep(provider.delay)
+                    provider.released.wait(timeout=provider.delay)
+                    with provider._lock:
+                        provider.answered.append(key)
                     self._answer(503, {})
                 elif mode == "error":
                     self._answer(500, {"error": "internal"})
@@ -91,11 +96,15 @@ class FakeSmsProvider:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
+    def release(self) -> None:
+        self.released.set()
+
     def delivered_to(self) -> list[str]:
         with self._lock:
             return [d["to"] for d in self.deliveries]
 
     def stop(self) -> None:
+        self.release()
         self.server.shutdown()
         self.server.server_close()
 
