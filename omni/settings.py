@@ -5,12 +5,10 @@ SQLite, Celery tasks run inline, SMS and e-mail printed to the console.
 """
 
 import os
-import sys
 import tempfile
 from pathlib import Path
 
 import environ
-import structlog
 from celery.schedules import crontab
 from csp.constants import NONCE as CSP_NONCE
 from csp.constants import NONE as CSP_NONE
@@ -18,7 +16,7 @@ from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from omni.observability import mask_personal_data, scrub_sentry_event
+from omni.logging_config import configure_structlog, init_sentry, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -378,77 +376,13 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# --- Logging --------------------------------------------------------------------------
-# structlog through the standard library: django-structlog binds request_id (and ip,
-# user_id) to every line of a request and of the Celery tasks it queues; JSON lines in
-# production, readable lines in development. mask_personal_data is the safety net that
-# keeps e-mail addresses, phone numbers and secrets out of every line.
+# --- Logging: structlog, JSON lines in production, masked (omni.logging_config) --------
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO").upper()
 LOG_FORMAT = (env.str("OMNI_LOG_FORMAT", default="") or ("console" if DEBUG else "json")).lower()
 if LOG_FORMAT not in ("json", "console"):
     raise ImproperlyConfigured("OMNI_LOG_FORMAT must be json or console.")
-_LOG_PRE_CHAIN = [  # for records of the standard library's loggers (Django, axes, Celery...)
-    structlog.contextvars.merge_contextvars,
-    structlog.stdlib.add_log_level,
-    structlog.stdlib.add_logger_name,
-    structlog.processors.TimeStamper(fmt="iso", utc=True),
-]
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": structlog.stdlib.ProcessorFormatter,
-            "processors": [
-                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                structlog.processors.format_exc_info,
-                mask_personal_data,
-                structlog.processors.JSONRenderer(),
-            ],
-            "foreign_pre_chain": _LOG_PRE_CHAIN,
-        },
-        "console": {
-            "()": structlog.stdlib.ProcessorFormatter,
-            "processors": [
-                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                mask_personal_data,
-                # Plain tracebacks: the rich ones print every frame's locals (SQL
-                # parameters, customers' data) past mask_personal_data.
-                structlog.dev.ConsoleRenderer(
-                    colors=sys.stderr.isatty(), exception_formatter=structlog.dev.plain_traceback
-                ),
-            ],
-            "foreign_pre_chain": _LOG_PRE_CHAIN,
-        },
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        # Django's default console and mail_admins handlers would print plain duplicates.
-        "django": {"handlers": [], "propagate": True},
-        "django.db.backends": {"level": "WARNING"},
-        # "AXES: BEGIN version ..." at every start of every process; its lockouts log elsewhere.
-        "axes.apps": {"level": "WARNING"},
-        "django_structlog": {"level": LOG_LEVEL},
-    },
-}
-structlog.configure(
-    processors=[
-        structlog.contextvars.merge_contextvars,
-        structlog.stdlib.filter_by_level,
-        structlog.stdlib.add_log_level,
-        structlog.stdlib.add_logger_name,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
-        structlog.stdlib.PositionalArgumentsFormatter(),
-        structlog.processors.StackInfoRenderer(),
-        structlog.processors.UnicodeDecoder(),
-        mask_personal_data,  # also before the formatter: Sentry's logging hook reads the record
-        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
-    ],
-    logger_factory=structlog.stdlib.LoggerFactory(),
-    wrapper_class=structlog.stdlib.BoundLogger,
-    cache_logger_on_first_use=True,
-)
+LOGGING = logging_config(level=LOG_LEVEL, log_format=LOG_FORMAT)
+configure_structlog()
 # The request id comes from X-Request-ID when the caller (a load balancer, the web shop)
 # sends a well-formed one; omni.observability.RequestIdMiddleware echoes it back.
 DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
@@ -464,15 +398,4 @@ SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="") or ("development" if DEBUG else "production")
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
 if SENTRY_DSN:  # no DSN, no Sentry: nothing is initialised
-    import sentry_sdk
-    from sentry_sdk.integrations.celery import CeleryIntegration
-    from sentry_sdk.integrations.django import DjangoIntegration
-
-    sentry_sdk.init(
-        dsn=SENTRY_DSN,
-        environment=SENTRY_ENVIRONMENT,
-        integrations=[DjangoIntegration(), CeleryIntegration()],
-        send_default_pii=False,
-        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
-        before_send=scrub_sentry_event,
-    )
+    init_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)
