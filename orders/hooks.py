@@ -10,12 +10,18 @@ from django.utils.translation import gettext as _
 from omni.actor import Actor
 from omni.registry import SearchHit
 
-from . import selectors
+from . import selectors, services
 from .models import Order, OrderStatus
 from .permissions import may_read_all_orders, may_see_pickups
 
-COUNTED_STATUSES = (OrderStatus.PLACED, OrderStatus.READY_FOR_PICKUP, OrderStatus.COLLECTED, OrderStatus.SHIPPED,
-                    OrderStatus.DELIVERED, OrderStatus.COMPLETED)
+COUNTED_STATUSES = (
+    OrderStatus.PLACED,
+    OrderStatus.READY_FOR_PICKUP,
+    OrderStatus.COLLECTED,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.COMPLETED,
+)
 
 
 def sees_orders(actor: Actor) -> bool:
@@ -69,8 +75,13 @@ def timeline_entries(customer, limit: int) -> list[dict]:
             "channel": order.channel,
             "kind": "order",
             "summary": _("Order %(number)s: %(total)s %(currency)s, %(fulfilment)s, %(status)s")
-            % {"number": order.number, "total": f"{order.total:.2f}", "currency": _currency(),
-               "fulfilment": order.get_fulfilment_display(), "status": order.get_status_display()},
+            % {
+                "number": order.number,
+                "total": f"{order.total:.2f}",
+                "currency": _currency(),
+                "fulfilment": order.get_fulfilment_display(),
+                "status": order.get_status_display(),
+            },
             "reference": order.number,
             "amount": f"{order.total:.2f}",
             "status": order.status,
@@ -91,7 +102,10 @@ def orders_count_at_least(customers, params: dict):
     count = int(params.get("count", 1))
     return (
         Order.objects.filter(customer__in=customers, status__in=COUNTED_STATUSES)
-        .values("customer_id").annotate(n=Count("pk")).filter(n__gte=count).values("customer_id")
+        .values("customer_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=count)
+        .values("customer_id")
     )
 
 
@@ -101,7 +115,10 @@ def spend_at_least(customers, params: dict):
     amount = Decimal(str(params.get("amount", 0)))
     return (
         Order.objects.filter(customer__in=customers, status__in=COUNTED_STATUSES)
-        .values("customer_id").annotate(spent=Sum("total")).filter(spent__gte=amount).values("customer_id")
+        .values("customer_id")
+        .annotate(spent=Sum("total"))
+        .filter(spent__gte=amount)
+        .values("customer_id")
     )
 
 
@@ -120,27 +137,33 @@ def facts() -> list:
     from customers.facts import Fact, Param
 
     return [
-        Fact("orders_count_at_least", gettext_lazy("At least N orders"), orders_count_at_least,
-             (Param("count", "int", gettext_lazy("orders")),)),
-        Fact("spend_at_least", gettext_lazy("Spent at least"), spend_at_least,
-             (Param("amount", "int", gettext_lazy("amount")),)),
-        Fact("bought_on_channel", gettext_lazy("Bought on any of these channels"), bought_on_channel,
-             (Param("channels", "channels", gettext_lazy("channels")),)),
+        Fact(
+            "orders_count_at_least",
+            gettext_lazy("At least N orders"),
+            orders_count_at_least,
+            (Param("count", "int", gettext_lazy("orders")),),
+        ),
+        Fact(
+            "spend_at_least",
+            gettext_lazy("Spent at least"),
+            spend_at_least,
+            (Param("amount", "int", gettext_lazy("amount")),),
+        ),
+        Fact(
+            "bought_on_channel",
+            gettext_lazy("Bought on any of these channels"),
+            bought_on_channel,
+            (Param("channels", "channels", gettext_lazy("channels")),),
+        ),
     ]
 
 
 def on_customers_merged(sender, source_id, target_id, actor=None, **kwargs) -> None:
-    from .models import Cart
-
-    Order.objects.filter(customer_id=source_id).update(customer_id=target_id)
-    Cart.objects.filter(customer_id=source_id).update(customer_id=target_id)
+    services.orders_repoint(source_id=source_id, target_id=target_id)
 
 
 def on_customer_erased(sender, customer_id, actor=None, **kwargs) -> None:
-    """The orders stay for the accounts; the delivery addresses (names, streets) go."""
-    Order.objects.filter(customer_id=customer_id, shipping_address__isnull=False).update(
-        shipping_address={"erased": True}
-    )
+    services.orders_anonymise(customer_id=customer_id)
 
 
 # --- personal-data export -------------------------------------------------------------------------
@@ -165,8 +188,13 @@ def export_orders(customer) -> list[dict]:
             "total": f"{order.total:.2f}",
             "created_at": order.created_at.isoformat(),
             "lines": [
-                {"sku": line.sku, "name": line.name, "quantity": line.quantity, "total": f"{line.total:.2f}",
-                 "returned_quantity": line.returned_quantity}
+                {
+                    "sku": line.sku,
+                    "name": line.name,
+                    "quantity": line.quantity,
+                    "total": f"{line.total:.2f}",
+                    "returned_quantity": line.returned_quantity,
+                }
                 for line in order.lines.all()
             ],
         }

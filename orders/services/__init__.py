@@ -12,6 +12,7 @@ from .carts import (
     cart_price,
     carts_abandon,
 )
+from .customers import orders_anonymise, orders_repoint
 from .orders import (
     TRANSITIONS,
     delivery_candidates,
@@ -49,7 +50,9 @@ __all__ = [
     "order_mark_ready",
     "order_place",
     "order_ship",
+    "orders_anonymise",
     "orders_expire",
+    "orders_repoint",
     "pickup_code_for",
     "refund_for",
     "return_create",

@@ -33,7 +33,9 @@ def test_expiry_releases_stock_and_reminds_first(catalogue, store, customer, lev
     assert services.orders_expire(now=ready_at + timedelta(days=6, hours=1)) == {"expired": 0, "reminded": 1}
     assert services.orders_expire(now=ready_at + timedelta(days=6, hours=2)) == {"expired": 0, "reminded": 0}
     assert list(Message.objects.order_by("created_at").values_list("kind", flat=True)) == [
-        "pickup_ready", "pickup_reminder"]
+        "pickup_ready",
+        "pickup_reminder",
+    ]
     assert level("CAP-1", store) == (10, 3)
 
     assert services.orders_expire(now=ready_at + timedelta(days=7, minutes=1)) == {"expired": 1, "reminded": 0}
@@ -62,8 +64,9 @@ def test_refunds_come_from_the_prices_paid(catalogue, store, other_store):
     assert sum(line.discount for line in lines.values()) == Decimal("10.00")
     cap = lines["CAP-1"]
     refunds = [
-        services.return_create(order=order, location=other_store, lines={"CAP-1": 1}, actor=pos_actor(other_store))
-        .refund_amount
+        services.return_create(
+            order=order, location=other_store, lines={"CAP-1": 1}, actor=pos_actor(other_store)
+        ).refund_amount
         for _ in range(3)
     ]
     assert sum(refunds) == cap.total
@@ -109,6 +112,14 @@ def test_merged_customers_keep_their_orders(catalogue, store, customer):
     customers_merged.send(sender=None, source_id=duplicate.pk, target_id=customer.pk, actor=Actor.system())
     order.refresh_from_db()
     assert order.customer_id == customer.pk
+
+
+def test_merged_customers_keep_their_carts(customer):
+    duplicate = CustomerFactory()
+    cart = services.cart_create(actor=Actor.system(), customer=duplicate)
+    customers_merged.send(sender=None, source_id=duplicate.pk, target_id=customer.pk, actor=Actor.system())
+    cart.refresh_from_db()
+    assert cart.customer_id == customer.pk
 
 
 def test_guessing_the_pickup_code_is_slowed_down(catalogue, store, level):
