@@ -35,6 +35,7 @@ run: seed
 TEST_WORKERS ?= 2
 test: install
 	@scripts/ensure_chromium.sh
+	@scripts/ensure_gettext.sh
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 worker: install

@@ -274,9 +274,11 @@ def test_an_install_that_fails_still_lets_the_tests_run(tmp_path):
 def test_make_test_and_ci_share_the_step():
     makefile = (ROOT / "Makefile").read_text()
     test_recipe = makefile.split("\ntest: install\n", 1)[1].split("\n\n", 1)[0]
-    assert test_recipe.index("scripts/ensure_chromium.sh") < test_recipe.index("pytest")
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "scripts/ensure_chromium.sh --required" in ci and "apt-get install" not in ci
+    for script in ("scripts/ensure_chromium.sh", "scripts/ensure_gettext.sh"):
+        assert test_recipe.index(script) < test_recipe.index("pytest")
+        assert f"{script} --required" in ci
+    assert "apt-get install" not in ci
 
 
 def test_browser_tests_skip_with_the_advice_when_chromium_is_missing(tmp_path):
