@@ -273,6 +273,9 @@ def build_customers(load: Loader, count: int) -> None:
         "first_ascii": [ascii_word(name) for name in FIRST_NAMES],
         "last": LAST_NAMES,
         "last_ascii": [ascii_word(name) for name in LAST_NAMES],
+        # The search column as Customer.save() derives it: searchable("first last").
+        "first_search": [searchable(name) for name in FIRST_NAMES],
+        "last_search": [searchable(name) for name in LAST_NAMES],
         "cities": CITIES,
         "domains": DOMAINS,
         "channels": CHANNELS,
@@ -290,7 +293,7 @@ def build_customers(load: Loader, count: int) -> None:
               id, first_name, last_name, email, phone, loyalty_card, city, preferred_store_id,
               email_consent, email_consent_at, email_consent_channel, sms_consent, sms_consent_at,
               sms_consent_channel, email_confirmed_at, phone_confirmed_at, created_channel, created_at,
-              updated_at, merged_into_id, is_erased, erased_at)
+              updated_at, merged_into_id, is_erased, erased_at, search_name)
             SELECT {customer_id_sql("n")}, (%(first)s::text[])[f], (%(last)s::text[])[l],
                    CASE WHEN n %% 10 <> 0 THEN (%(first_ascii)s::text[])[f] || '.' || (%(last_ascii)s::text[])[l]
                         || n || '@' || (%(domains)s::text[])[1 + n %% 8] END,
@@ -300,7 +303,8 @@ def build_customers(load: Loader, count: int) -> None:
                    CASE WHEN n %% 4 = 0 THEN 1 + n %% %(stores)s END,
                    n %% 2 = 0, at, channel, n %% 3 = 0, at, channel,
                    CASE WHEN n %% 10 <> 0 THEN at END, CASE WHEN n %% 7 <> 0 THEN at END,
-                   channel, at, at, NULL, false, NULL
+                   channel, at, at, NULL, false, NULL,
+                   (%(first_search)s::text[])[f] || ' ' || (%(last_search)s::text[])[l]
             FROM numbered""",
         params,
     )

@@ -7,10 +7,9 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
 
 from .identifiers import normalise_card, normalise_email, normalise_phone
-from .models import Customer
+from .models import Customer, CustomerQuerySet
 from .selectors import customer_search
 
 
@@ -59,5 +58,5 @@ class CustomerFilter(django_filters.FilterSet):
         model = Customer
         fields = ["email", "phone", "loyalty_card", "search"]
 
-    def filter_search(self, queryset: QuerySet[Customer], name: str, value: str) -> QuerySet[Customer]:
-        return queryset.filter(pk__in=customer_search(value).values("pk")) if value else queryset
+    def filter_search(self, queryset: CustomerQuerySet, name: str, value: str) -> CustomerQuerySet:
+        return customer_search(value, customers=queryset) if value else queryset

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from omni.channels import Channel
 from omni.models import ApiClient, Location
+from omni.text import searchable
 
 
 class Medium(models.TextChoices):
@@ -39,6 +40,13 @@ class CustomerQuerySet(models.QuerySet["Customer"]):
     def live(self):
         """Not merged into another (an erased customer is still a row of the accounts)."""
         return self.filter(merged_into__isnull=True)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """As Django's, with each customer's search name derived as ``save()`` derives it."""
+        customers = list(objs)
+        for customer in customers:
+            customer.search_name = searchable(customer.full_name)
+        return super().bulk_create(customers, *args, **kwargs)
 
 
 class Customer(models.Model):
@@ -78,6 +86,10 @@ class Customer(models.Model):
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
     is_erased = models.BooleanField(_("erased"), default=False)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # The name as searches compare it (omni.text.searchable: no accents, no case), derived
+    # on every save: a plain LIKE finds "Guérin" for "GUERIN", and on PostgreSQL a trigram
+    # index serves it (migration 0004).
+    search_name = models.CharField(max_length=170, blank=True, default="", editable=False)
 
     objects = CustomerQuerySet.as_manager()
 
@@ -97,6 +109,13 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.full_name or self.email or self.phone or self.loyalty_card or str(self.pk)
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = searchable(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -19,7 +19,7 @@ from .selectors import customer_exact_match, customer_search
 def customer_search_hits(query: str, actor: Actor, limit: int) -> list[SearchHit]:
     if not may_read_customers(actor):
         return []
-    customers = customer_search(query).order_by("last_name", "first_name", "pk")[:limit]
+    customers = customer_search(query)[:limit]
     return [
         SearchHit(
             kind=_("Customer"),

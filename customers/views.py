@@ -33,7 +33,14 @@ from .permissions import (
     may_write_customers,
 )
 from .sections import customer_sections
-from .selectors import customer_get, customer_merges, customer_search, duplicate_suggestions, segment_list
+from .selectors import (
+    CUSTOMER_ORDER,
+    customer_get,
+    customer_merges,
+    customer_search,
+    duplicate_suggestions,
+    segment_list,
+)
 from .services import (
     contact_point_confirm,
     contact_record,
@@ -57,8 +64,8 @@ def customer_list_page(request):
     if not may_read_customers(actor):
         return refuse(request, _("You may not look customers up."))
     query = request.GET.get("q", "").strip()[:100]
-    customers = customer_search(query) if query else Customer.objects.active()
-    customers = customers.select_related("preferred_store").order_by("last_name", "first_name", "pk")
+    customers = customer_search(query) if query else Customer.objects.active().order_by(*CUSTOMER_ORDER)
+    customers = customers.select_related("preferred_store")
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "query": query}
     if request.htmx and request.htmx.target == "customer-results":
