@@ -37,7 +37,7 @@ from omni.money import currency
 
 from .models import Fulfilment, Order, OrderStatus, Payment
 
-NUMBER_PREFIX = "OM-"  # as orders.services.orders.NUMBER_PREFIX: the token leaves it out
+NUMBER_PREFIX = "OM-"  # as orders.services.placing.NUMBER_PREFIX: the token leaves it out
 SIGNATURE_LENGTH = 22
 MAX_TOKEN_LENGTH = 80  # anything longer is not one of ours, whatever it says
 VIA_LETTERS = {
@@ -89,7 +89,7 @@ def supported_language(language: str | None) -> str:
 
 def tracking_token(*, number: str, via: str, language: str | None = None) -> str:
     """``language``: the one the message is written in (the active one by default)."""
-    suffix = number[len(NUMBER_PREFIX):] if number.startswith(NUMBER_PREFIX) else "~" + number
+    suffix = number[len(NUMBER_PREFIX) :] if number.startswith(NUMBER_PREFIX) else "~" + number
     letter = VIA_LETTERS.get(str(via), VIA_LETTERS[Channel.WEB.value])
     return _signer().sign(f"{suffix}-{letter}{supported_language(language or translation.get_language())}")
 
@@ -160,8 +160,13 @@ def _steps(order: Order, reached: dict[str, datetime]) -> list[dict]:
     if order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
         usual = [status for status in usual if status in reached] + [order.status]
     return [
-        {"status": status, "label": str(OrderStatus(status).label), "at": reached.get(status),
-         "is_done": status in reached, "is_current": status == order.status}
+        {
+            "status": status,
+            "label": str(OrderStatus(status).label),
+            "at": reached.get(status),
+            "is_done": status in reached,
+            "is_current": status == order.status,
+        }
         for status in usual
     ]
 
@@ -237,8 +242,11 @@ def tracking_data(order: Order) -> dict:
                 "refund_amount": order_return.refund_amount,
                 "refund_text": money_text(order_return.refund_amount),
                 "lines": [
-                    {"sku": line.order_line.sku, "name": names.get(line.order_line_id, line.order_line.name),
-                     "quantity": line.quantity}
+                    {
+                        "sku": line.order_line.sku,
+                        "name": names.get(line.order_line_id, line.order_line.name),
+                        "quantity": line.quantity,
+                    }
                     for line in order_return.lines.all()
                 ],
             }

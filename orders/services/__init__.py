@@ -12,22 +12,13 @@ from .carts import (
     cart_price,
     carts_abandon,
 )
+from .closing import order_cancel, orders_expire
 from .customers import orders_anonymise, orders_repoint
-from .orders import (
-    TRANSITIONS,
-    delivery_candidates,
-    order_cancel,
-    order_collect,
-    order_deliver,
-    order_mark_ready,
-    order_pickup_unlock,
-    order_place,
-    order_ship,
-    orders_expire,
-    pickup_code_for,
-    pickup_is_locked,
-)
+from .delivery import order_deliver, order_ship
+from .pickup import order_collect, order_mark_ready, order_pickup_unlock, pickup_code_for, pickup_is_locked
+from .placing import delivery_candidates, order_place
 from .returns import refund_for, return_create
+from .transitions import TRANSITIONS
 
 __all__ = [
     "TRANSITIONS",

@@ -23,7 +23,7 @@ from promotions.pricing import MAX_LINE_QUANTITY
 
 from ..errors import CartEmpty, CartNotOpen, MissingField
 from ..models import Cart, CartLine, Order
-from .orders import order_place
+from .placing import order_place
 
 ABANDONED_AFTER_DAYS = 30
 
@@ -79,8 +79,9 @@ def cart_price(cart: Cart, *, now: datetime | None = None) -> CartPrice:
     rows = list(cart.lines.all())
     lines = cart_lines(rows)
     products = {line.product.sku: line.product for line in rows}
-    price = partial(pricing.price_cart, lines=lines, channel=cart.channel, customer=cart.customer, now=now,
-                    products=products)
+    price = partial(
+        pricing.price_cart, lines=lines, channel=cart.channel, customer=cart.customer, now=now, products=products
+    )
     try:
         return CartPrice(cart=cart, priced=price(codes=cart.codes))
     except DomainError as exc:
@@ -92,8 +93,14 @@ def cart_price(cart: Cart, *, now: datetime | None = None) -> CartPrice:
 @transaction.atomic
 def cart_create(*, actor: Actor, customer: Customer | None = None) -> Cart:
     now = timezone.now()
-    return Cart.objects.create(channel=actor.channel_or_default, customer=customer, actor_label=actor.label[:160],
-                               location=actor.location, created_at=now, updated_at=now)
+    return Cart.objects.create(
+        channel=actor.channel_or_default,
+        customer=customer,
+        actor_label=actor.label[:160],
+        location=actor.location,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 @transaction.atomic
@@ -140,8 +147,9 @@ def cart_code_add(*, cart: Cart, code: str, actor: Actor) -> Cart:
     cart = _locked_open(cart)
     code = code.strip()
     if code not in cart.codes:
-        pricing.price_cart(lines=cart_lines(_line_rows(cart)), channel=cart.channel, customer=cart.customer,
-                           codes=[*cart.codes, code])
+        pricing.price_cart(
+            lines=cart_lines(_line_rows(cart)), channel=cart.channel, customer=cart.customer, codes=[*cart.codes, code]
+        )
         cart.codes = [*cart.codes, code]
     _touch(cart)
     return cart
@@ -181,8 +189,15 @@ def cart_checkout(
     if not lines:
         raise CartEmpty()
     order = order_place(
-        lines=lines, fulfilment=fulfilment, payment=payment, customer=cart.customer, codes=cart.codes,
-        pickup_location=pickup_location, shipping_address=shipping_address, location=location, cart=cart,
+        lines=lines,
+        fulfilment=fulfilment,
+        payment=payment,
+        customer=cart.customer,
+        codes=cart.codes,
+        pickup_location=pickup_location,
+        shipping_address=shipping_address,
+        location=location,
+        cart=cart,
         actor=actor,
     )
     cart.status = Cart.Status.CONVERTED

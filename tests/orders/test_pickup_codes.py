@@ -45,7 +45,7 @@ def test_a_code_that_is_not_ascii_digits_is_refused_in_place_on_the_hand_over_pa
 
 
 def _lock(order, pos):
-    for _attempt in range(services.orders.PICKUP_CODE_MAX_FAILURES):
+    for _attempt in range(services.pickup.PICKUP_CODE_MAX_FAILURES):
         pos.post(f"/api/v1/orders/{order.number}/collect/", {"pickup_code": "not-it"})
 
 
@@ -57,7 +57,7 @@ def test_a_locked_pickup_says_when_to_retry_in_the_retry_after_header(ready_orde
     body = response.json()
     assert body["code"] == "pickup_code_locked"
     assert response["Retry-After"] == str(body["retry_after"])
-    assert 0 < int(response["Retry-After"]) <= services.orders.PICKUP_CODE_LOCK.total_seconds() + 1
+    assert 0 < int(response["Retry-After"]) <= services.pickup.PICKUP_CODE_LOCK.total_seconds() + 1
 
 
 def test_the_store_manager_unlocks_a_locked_pickup_and_it_is_recorded(ready_order, pos, staff_client, store):
@@ -88,7 +88,7 @@ def test_store_staff_and_another_store_s_manager_cannot_unlock(ready_order, pos,
         response = client.post(f"/orders/{ready_order.number}/unlock/", headers={"HX-Request": "true"})
         assert response.status_code == refusal, client.user.role
     ready_order.refresh_from_db()
-    assert ready_order.pickup_code_failures == services.orders.PICKUP_CODE_MAX_FAILURES
+    assert ready_order.pickup_code_failures == services.pickup.PICKUP_CODE_MAX_FAILURES
 
 
 def test_unlocking_a_pickup_that_is_not_locked_is_refused(ready_order, staff_client, store):

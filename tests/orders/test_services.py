@@ -152,8 +152,31 @@ def test_erasing_a_customer_keeps_the_order_but_not_the_address(catalogue, wareh
     assert order.shipping_address == {"erased": True} and order.total == Decimal("25.00")
 
 
+def test_a_sku_given_twice_is_one_line_with_both_quantities(catalogue, store, level):
+    order = services.order_place(
+        lines=[{"sku": "CAP-1", "quantity": 2}, {"sku": "TEE-1", "quantity": 1}, {"sku": "CAP-1", "quantity": 3}],
+        fulfilment="click_and_collect",
+        pickup_location=store,
+        actor=Actor.system(),
+    )
+    assert sorted(order.lines.values_list("sku", "quantity")) == [("CAP-1", 5), ("TEE-1", 1)]
+    assert level("CAP-1", store) == (10, 5)
+
+
+def test_a_code_typed_with_spaces_or_twice_is_kept_once_and_a_blank_one_not_at_all(catalogue, store, customer):
+    from tests.factories.promotions import DiscountCodeFactory
+
+    DiscountCodeFactory(
+        code="WELCOME5", promotion=PromotionFactory(kind="amount", value=Decimal("5"), requires_code=True)
+    )
+    order = place_pickup(location=store, lines={"TEE-1": 1}, customer=customer, codes=[" WELCOME5 ", "WELCOME5", ""])
+    assert order.codes == ["WELCOME5"]
+    assert (order.discount_total, order.total) == (Decimal("5.00"), Decimal("20.00"))
+    assert place_pickup(location=store, lines={"TEE-1": 1}, codes=["", "  "]).codes == []
+
+
 def test_a_number_clash_draws_again(catalogue, store, monkeypatch):
-    from orders.services import orders as placing
+    from orders.services import placing
 
     first = place_pickup(location=store, lines={"CAP-1": 1})
     numbers = iter([first.number, "OM-NEW234"])
