@@ -57,9 +57,10 @@ the request that queued it, after its commit. The latencies therefore include al
 work a request causes, which is an upper bound of what a shopper waits for, and the run
 needs no worker whose backlog would have to be drained and timed separately; with a
 broker and workers that work leaves the request path but competes for the same cores.
-The per-client throttle is raised (``OMNI_API_THROTTLE_RATE``) so that the few clients of
-the run, each standing for many shoppers, are never refused with 429: throttling is still
-counted in Redis on every request. SMS go to the in-memory backend, e-mail to the dummy one.
+The per-client throttle is raised (``OMNI_API_THROTTLE_RATE``,
+``OMNI_API_SHOP_THROTTLE_RATE``) so that the few clients of the run, each standing for many
+shoppers, are never refused with 429: throttling is still counted in Redis on every request.
+SMS go to the in-memory backend, e-mail to the dummy one.
 
 Not part of the test run.
 """

@@ -25,7 +25,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "location", "token_prefix", "is_active", "created_at"]
     list_filter = ["kind", "is_active"]
     readonly_fields = ["token_prefix", "created_at"]
-    fields = ["name", "kind", "location", "is_active", "token_prefix", "created_at"]
+    fields = ["name", "kind", "location", "rate_limit", "is_active", "token_prefix", "created_at"]
 
     def has_add_permission(self, request):
         return False  # tokens are issued by `manage.py create_api_client`, shown once

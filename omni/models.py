@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .channels import Channel
+from .rates import validate_rate
 
 
 def history_user(request=None, **kwargs):
@@ -98,6 +99,12 @@ class ApiClient(models.Model):
     token_prefix = models.CharField(max_length=12, editable=False, help_text=_("To recognise a token."))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Its own API rate; empty: its kind's (omni.throttling). A website or an app serves
+    # every shopper with one token, so its kind's default is far higher than a till's.
+    rate_limit = models.CharField(
+        _("rate limit"), max_length=16, blank=True, validators=[validate_rate],
+        help_text=_("Requests per period, for example 2000/s, or none; empty: the default of its kind."),
+    )
 
     # DRF treats the authenticated principal as a user; a client is always authenticated.
     is_authenticated = True

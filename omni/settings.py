@@ -187,10 +187,7 @@ else:
 OMNI_COUNTER_FILE = env.str("OMNI_COUNTER_FILE", default="")
 
 # --- Auth -----------------------------------------------------------------------------
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -236,7 +233,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["omni.permissions.IsActor"],
     "DEFAULT_PARSER_CLASSES": ["omni.parsers.JSONParser", "omni.parsers.FormParser", "omni.parsers.MultiPartParser"],
     "DEFAULT_THROTTLE_CLASSES": ["omni.throttling.ActorRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"actor": env.str("OMNI_API_THROTTLE_RATE", default="200/s")},
+    # omni.throttling: web and app clients (one token for every shopper), everyone else.
+    "DEFAULT_THROTTLE_RATES": {"shop": env.str("OMNI_API_SHOP_THROTTLE_RATE", default="2000/s"),
+                               "actor": env.str("OMNI_API_THROTTLE_RATE", default="200/s")},
     "DEFAULT_PAGINATION_CLASS": "omni.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

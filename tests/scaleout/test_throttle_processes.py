@@ -52,7 +52,7 @@ def test_the_rate_limit_is_one_for_every_process(processes, tmp_path):
         DATABASE_URL=database_url(),
         DATABASE_POOL_MIN="1",
         DATABASE_POOL_MAX="2",
-        OMNI_API_THROTTLE_RATE=f"{LIMIT}/m",
+        OMNI_API_SHOP_THROTTLE_RATE=f"{LIMIT}/m",  # a web client's
         OMNI_COUNTER_FILE=str(tmp_path / "counters.sqlite3"),
     )
     processes.start("web", [
