@@ -1,9 +1,12 @@
 """Carts: any channel, continued on any other, priced by the promotions engine, codes."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from orders import tasks
 from orders.models import Cart, Order
 from promotions.models import DiscountCode
 from tests.factories.promotions import DiscountCodeFactory, PromotionFactory
@@ -19,8 +22,14 @@ def test_web_cart_is_finished_at_the_store_terminal(web, pos, catalogue, store, 
     added = web.post(f"/api/v1/carts/{cart_id}/lines/", {"sku": "CAP-1", "quantity": 1})
     assert added.status_code == 200 and added.json()["lines"][0]["quantity"] == 1
     added = web.post(f"/api/v1/carts/{cart_id}/lines/", {"sku": "CAP-1", "quantity": 2})
-    assert added.json()["lines"][0] == {"sku": "CAP-1", "name": "Casquette trucker", "quantity": 3,
-                                        "unit_price": "19.90", "discount": "0.00", "total": "59.70"}
+    assert added.json()["lines"][0] == {
+        "sku": "CAP-1",
+        "name": "Casquette trucker",
+        "quantity": 3,
+        "unit_price": "19.90",
+        "discount": "0.00",
+        "total": "59.70",
+    }
     web.post(f"/api/v1/carts/{cart_id}/lines/", {"sku": "TEE-1", "quantity": 1})
     patched = web.patch(f"/api/v1/carts/{cart_id}/lines/CAP-1/", {"quantity": 1})
     assert patched.status_code == 200 and patched.json()["subtotal"] == "44.90"
@@ -47,21 +56,26 @@ def test_web_cart_is_finished_at_the_store_terminal(web, pos, catalogue, store, 
 def test_cart_checkout_click_and_collect(web, catalogue, store):
     cart_id = web.post("/api/v1/carts/", {}).json()["id"]
     web.post(f"/api/v1/carts/{cart_id}/lines/", {"sku": "JKT-1", "quantity": 1})
-    checkout = web.post(f"/api/v1/carts/{cart_id}/checkout/",
-                        {"fulfilment": "click_and_collect", "pickup_location": store.code, "payment": "pay_at_pickup"},
-                        headers={"Idempotency-Key": "co-1"})
+    checkout = web.post(
+        f"/api/v1/carts/{cart_id}/checkout/",
+        {"fulfilment": "click_and_collect", "pickup_location": store.code, "payment": "pay_at_pickup"},
+        headers={"Idempotency-Key": "co-1"},
+    )
     assert checkout.status_code == 201
     assert checkout.json()["payment"] == "pay_at_pickup" and len(checkout.json()["pickup_code"]) == 6
-    replay = web.post(f"/api/v1/carts/{cart_id}/checkout/",
-                      {"fulfilment": "click_and_collect", "pickup_location": store.code, "payment": "pay_at_pickup"},
-                      headers={"Idempotency-Key": "co-1"})
+    replay = web.post(
+        f"/api/v1/carts/{cart_id}/checkout/",
+        {"fulfilment": "click_and_collect", "pickup_location": store.code, "payment": "pay_at_pickup"},
+        headers={"Idempotency-Key": "co-1"},
+    )
     assert replay.json() == checkout.json() and Order.objects.count() == 1
 
 
 def test_empty_cart_cannot_check_out(web, catalogue, store):
     cart_id = web.post("/api/v1/carts/", {}).json()["id"]
-    response = web.post(f"/api/v1/carts/{cart_id}/checkout/", {"fulfilment": "click_and_collect",
-                                                               "pickup_location": store.code})
+    response = web.post(
+        f"/api/v1/carts/{cart_id}/checkout/", {"fulfilment": "click_and_collect", "pickup_location": store.code}
+    )
     assert response.status_code == 409 and response.json()["code"] == "cart_empty"
 
 
@@ -78,8 +92,12 @@ def test_cart_bad_input(web, catalogue):
 
 def test_codes_on_a_cart_and_the_same_totals_in_the_order(web, catalogue, store, customer):
     PromotionFactory(name="Caps -10%", kind="percent", value=Decimal("10"), categories=["caps"], stackable=True)
-    code = DiscountCodeFactory(code="WELCOME5", promotion=PromotionFactory(
-        name="Welcome 5 €", kind="amount", value=Decimal("5"), requires_code=True, stackable=True, priority=-1))
+    code = DiscountCodeFactory(
+        code="WELCOME5",
+        promotion=PromotionFactory(
+            name="Welcome 5 €", kind="amount", value=Decimal("5"), requires_code=True, stackable=True, priority=-1
+        ),
+    )
     cart_id = web.post("/api/v1/carts/", {"customer": str(customer.pk)}).json()["id"]
     web.post(f"/api/v1/carts/{cart_id}/lines/", {"sku": "CAP-1", "quantity": 2})
     priced = web.post(f"/api/v1/carts/{cart_id}/lines/", {"sku": "TEE-1", "quantity": 1}).json()
@@ -91,8 +109,9 @@ def test_codes_on_a_cart_and_the_same_totals_in_the_order(web, catalogue, store,
     cart = with_code.json()
     assert cart["codes"] == ["WELCOME5"] and cart["discount_total"] == "8.98" and cart["total"] == "55.82"
     assert {d["name"] for d in cart["discounts"]} == {"Caps -10%", "Welcome 5 €"}
-    order = web.post(f"/api/v1/carts/{cart_id}/checkout/",
-                     {"fulfilment": "click_and_collect", "pickup_location": store.code}).json()
+    order = web.post(
+        f"/api/v1/carts/{cart_id}/checkout/", {"fulfilment": "click_and_collect", "pickup_location": store.code}
+    ).json()
     assert "number" in order, order
     assert (order["subtotal"], order["discount_total"], order["total"]) == ("64.80", "8.98", "55.82")
     assert sum(Decimal(line["discount"]) for line in order["lines"]) == Decimal("8.98")
@@ -116,3 +135,12 @@ def test_cart_reads_cost_constant_queries(web, catalogue, django_assert_max_num_
         web.post(f"/api/v1/carts/{cart_id}/lines/", {"sku": sku, "quantity": 1})
     with django_assert_max_num_queries(16):
         assert len(web.get(f"/api/v1/carts/{cart_id}/").json()["lines"]) == 3
+
+
+def test_idle_carts_are_abandoned(web, catalogue):
+    cart_id = web.post("/api/v1/carts/", {}).json()["id"]
+    Cart.objects.filter(pk=cart_id).update(updated_at=timezone.now() - timedelta(days=31))
+    assert tasks.expire_pickups()["abandoned_carts"] == 1
+    assert Cart.objects.get(pk=cart_id).status == "abandoned"
+    late = web.post(f"/api/v1/carts/{cart_id}/lines/", {"sku": "CAP-1", "quantity": 1})
+    assert late.status_code == 409 and late.json()["code"] == "cart_not_open"
