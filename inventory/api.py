@@ -166,10 +166,12 @@ class ProductDetailApi(generics.RetrieveAPIView):
 
 # --- stock --------------------------------------------------------------------------------
 class StockRowOutput(serializers.Serializer):
-    sku = serializers.CharField()
-    location = serializers.CharField()
+    """One level: the stock list's rows, a movement's and a transfer's answers."""
+
+    sku = serializers.CharField(source="product.sku")
+    location = serializers.CharField(source="location.code")
     on_hand = serializers.IntegerField()
-    reserved = serializers.IntegerField()
+    reserved = serializers.IntegerField(source="live_reserved")
     available = serializers.IntegerField()
 
 
@@ -185,16 +187,6 @@ class ProductStockOutput(serializers.Serializer):
     sku = serializers.CharField()
     total_available = serializers.IntegerField()
     locations = LocationStockOutput(many=True)
-
-
-def _level_output(level) -> dict:
-    return {
-        "sku": level.product.sku,
-        "location": level.location.code,
-        "on_hand": level.on_hand,
-        "reserved": level.live_reserved,
-        "available": level.available,
-    }
 
 
 class StockDetailApi(APIView):
@@ -313,7 +305,7 @@ class StockMovementCreateApi(APIView):
             reference=data.get("reference", ""),
             actor=Actor.from_request(request),
         )
-        return Response(_level_output(level), status=status.HTTP_201_CREATED)
+        return Response(StockRowOutput(level).data, status=status.HTTP_201_CREATED)
 
 
 class TransferInput(serializers.Serializer):
@@ -356,15 +348,12 @@ class StockTransferCreateApi(APIView):
             reason=data.get("reason", ""),
             actor=Actor.from_request(request),
         )
-        reference = source.last_reference
-        return Response(
-            {
-                "sku": data["sku"].sku,
-                "quantity": data["quantity"],
-                "reference": reference,
-                "from_location": _level_output(source),
-                "to_location": _level_output(target),
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        answer = {
+            "sku": data["sku"].sku,
+            "quantity": data["quantity"],
+            "reference": source.last_reference,
+            "from_location": source,
+            "to_location": target,
+        }
+        return Response(TransferOutput(answer).data, status=status.HTTP_201_CREATED)
 

@@ -124,10 +124,11 @@ class StockLevelQuerySet(models.QuerySet):
         return self.filter(location=location)
 
     def with_available(self, now=None) -> StockLevelQuerySet:
-        """``live_reserved`` and ``available`` counting only unexpired reservations.
+        """Each level's ``live_reserved``: its reserved units less those of reservations that
+        expired but were not yet released by the sweeper (availability must not wait for it).
 
-        ``reserved`` still includes reservations that expired but were not yet released by
-        the sweeper; availability must not wait for it.
+        ``available`` is the model's property; the alias of the same name lets a query filter
+        and sort by it.
         """
         now = now or timezone.now()
         expired = (
@@ -144,7 +145,7 @@ class StockLevelQuerySet(models.QuerySet):
         )
         return self.annotate(
             live_reserved=F("reserved") - Coalesce(Subquery(expired, output_field=models.IntegerField()), Value(0))
-        ).annotate(available=F("on_hand") - F("live_reserved"))
+        ).alias(available=F("on_hand") - F("live_reserved"))
 
     def with_threshold(self) -> StockLevelQuerySet:
         return self.annotate(
@@ -181,8 +182,21 @@ class StockLevel(models.Model):
         return f"{self.product_id}@{self.location_id}: {self.on_hand} on hand, {self.reserved} reserved"
 
     @property
-    def stored_available(self) -> int:
-        return self.on_hand - self.reserved
+    def live_reserved(self) -> int:
+        """Reserved units of unexpired reservations: annotated by ``with_available()``. A level
+        a service has just written holds no expired reservation (the service released them
+        first), so its stored ``reserved`` is the live one."""
+        return self.__dict__.get("live_reserved", self.reserved)
+
+    @live_reserved.setter
+    def live_reserved(self, value: int) -> None:
+        self.__dict__["live_reserved"] = value
+
+    @property
+    def available(self) -> int:
+        """What can be promised now: the one definition of availability (queries use the
+        ``available`` alias of ``StockLevelQuerySet.with_available``, the same rule in SQL)."""
+        return self.on_hand - self.live_reserved
 
 
 class MovementKind(models.TextChoices):

@@ -177,13 +177,6 @@ def _insufficient(sku: str, available: int, location: Location) -> InsufficientS
     )
 
 
-def _live(level: StockLevel) -> StockLevel:
-    """After a write the level holds no expired reservation: stored values are the live ones."""
-    level.live_reserved = level.reserved
-    level.available = level.on_hand - level.reserved
-    return level
-
-
 # --- receipts, adjustments, counts, transfers ---------------------------------------------
 @transaction.atomic
 def stock_move(
@@ -217,8 +210,8 @@ def stock_move(
     movements: list[StockMovement] = []
     _release_expired(levels, now=now, movements=movements)
     delta = quantity - level.on_hand if kind == MovementKind.COUNT else quantity
-    if level.on_hand + delta < level.reserved:
-        raise _insufficient(sku, level.on_hand - level.reserved, location)
+    if level.available + delta < 0:
+        raise _insufficient(sku, level.available, location)
     level.on_hand += delta
     movements.append(
         _movement(
@@ -235,7 +228,7 @@ def stock_move(
     _save([level], movements, now)
     level.product = product
     level.location = location
-    return _live(level)
+    return level
 
 
 # Shortcuts for the movement kinds of the contract, same keywords as ``stock_move``.
@@ -269,8 +262,8 @@ def stock_transfer(
     movements: list[StockMovement] = []
     _release_expired(levels, now=now, movements=movements)
     source, target = levels[(product.pk, from_location.pk)], levels[(product.pk, to_location.pk)]
-    if source.on_hand - source.reserved < quantity:
-        raise _insufficient(sku, source.on_hand - source.reserved, from_location)
+    if source.available < quantity:
+        raise _insufficient(sku, source.available, from_location)
     source.on_hand -= quantity
     movements.append(
         _movement(
@@ -301,7 +294,7 @@ def stock_transfer(
     for level, location in ((source, from_location), (target, to_location)):
         level.product, level.location = product, location
         level.last_reference = reference
-    return _live(source), _live(target)
+    return source, target
 
 
 # --- reservations and sales: the orders capability calls these ------------------------------
@@ -320,7 +313,7 @@ def _lock_available(
     _release_expired(levels, now=now, movements=movements)
     for sku in sorted(lines):
         level = levels.get((products[sku].pk, location.pk))
-        available = level.on_hand - level.reserved if level else 0
+        available = level.available if level else 0
         if available < lines[sku]:
             raise _insufficient(sku, available, location)
     return products, levels, movements

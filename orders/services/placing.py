@@ -305,10 +305,11 @@ def _reserve_for_delivery(*, lines: dict[str, int], reference: str, actor: Actor
     # A lock-free read puts the candidates that look able to serve first; the reservation
     # itself decides, under the locks.
     available = {
-        (row["location_id"], row["product__sku"]): row["available"]
-        for row in StockLevel.objects.filter(product__sku__in=list(lines), location__in=candidates)
+        (level.location_id, level.product.sku): level.available
+        for level in StockLevel.objects.filter(product__sku__in=list(lines), location__in=candidates)
         .with_available()
-        .values("location_id", "product__sku", "available")
+        .select_related("product")
+        .only("location_id", "on_hand", "reserved", "product__sku")
     }
     able = [loc for loc in candidates if all(available.get((loc.pk, sku), 0) >= n for sku, n in lines.items())]
     first_refusal = None

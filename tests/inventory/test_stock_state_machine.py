@@ -579,10 +579,9 @@ class StockMachine(RuleBasedStateMachine):
                 if row.location in LOCATIONS:
                     assert row.available == expected[(sku, row.location)], (sku, row.location)
         # ...and the ORM twin the pages use.
-        for product_id, location_id, available in StockLevel.objects.with_available(now).values_list(
-            "product_id", "location_id", "available"
-        ):
-            assert available == expected[(self.world.sku_of[product_id], self.world.code_of[location_id])]
+        for level in StockLevel.objects.with_available(now):
+            key = (self.world.sku_of[level.product_id], self.world.code_of[level.location_id])
+            assert level.available == expected[key], key
 
     def check_ledger(self):
         """The audit (what ``inventory_audit`` runs) finds every level equal to the sum of its

@@ -81,8 +81,8 @@ def test_the_five_demo_stories():
     assert Order.objects.get(number=number).status == "collected"
 
     # 2. The endless aisle: Paris has no size L of the fleece, the warehouse has.
-    levels = dict(StockLevel.objects.filter(product__sku=FLEECE).with_available()
-                  .values_list("location__code", "available"))
+    levels = {level.location.code: level.available
+              for level in StockLevel.objects.filter(product__sku=FLEECE).with_available().select_related("location")}
     assert levels.get("paris-rivoli", 0) == 0 and levels["eshop-warehouse"] > 0
     page(staff, f"/inventory/products/{FLEECE}/", "E-shop warehouse")
     page(staff, "/orders/", "/orders/new/")
