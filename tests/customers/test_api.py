@@ -417,7 +417,8 @@ def test_a_renamed_customer_is_found_by_the_new_name_only(api_as):
 def test_each_condition_of_a_search_can_be_read_through_an_index(lookup):
     """Whatever the table's size: every condition customer_search writes (a part of the
     name, the e-mail address or the phone) is one an index serves (the trigram indexes of
-    migration customers 0004, or a phone's btree for its start); the scale benchmark measures the whole search at 1M customers."""
+    migration customers 0004, or a phone's btree for its start); the scale benchmark measures
+    the whole search at 1M customers."""
     from django.db import connection
 
     from customers.models import Customer
