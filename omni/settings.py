@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "simple_history",
-    "import_export",
     "axes",
     "django_prometheus",
     "django_structlog",
