@@ -1,7 +1,6 @@
 from celery import shared_task
 
 from . import services
-from .imports import import_run
 
 
 @shared_task(ignore_result=True)
@@ -12,4 +11,4 @@ def expire_reservations() -> int:
 
 @shared_task(ignore_result=True)
 def run_import(job_id: str) -> None:
-    import_run(job_id=job_id)
+    services.import_run(job_id=job_id)

@@ -304,7 +304,7 @@ def import_start(request):
             if upload.size > imports.MAX_BYTES:
                 raise imports.ImportRefused(_("The file is larger than 5 MB."))
             content = imports.decode(upload.read())
-            job, results = imports.import_prepare(
+            job, results = services.import_prepare(
                 kind=form.cleaned_data["kind"], filename=upload.name, content=content, actor=actor
             )
         except DomainError as exc:
@@ -324,7 +324,7 @@ def import_detail(request, job_id):
     context = {"job": job}
     if request.method == "POST":
         try:
-            job = imports.import_confirm(job=job, actor=actor)
+            job = services.import_confirm(job=job, actor=actor)
         except DomainError as exc:
             context["error"] = exc.detail
         if not request.htmx:

@@ -5,6 +5,7 @@
   ``stock_threshold_set``
 - orders: ``stock_reserve``, ``stock_release``, ``stock_consume``, ``stock_sell``,
   ``stock_return``, ``reservations_expire``
+- CSV imports: ``import_prepare``, ``import_confirm``, ``import_run``
 
 Movements, transfers and thresholds check the actor's scope themselves (403 ``Forbidden``);
 the reservation and sale functions trust their caller (the orders capability decides who
@@ -12,6 +13,7 @@ may sell where) and only record the actor in the ledger.
 """
 
 from .catalogue import product_create, product_update
+from .imports import import_confirm, import_prepare, import_run
 from .stock import (
     reservations_expire,
     stock_adjust,
@@ -28,6 +30,9 @@ from .stock import (
 )
 
 __all__ = [
+    "import_confirm",
+    "import_prepare",
+    "import_run",
     "product_create",
     "product_update",
     "reservations_expire",
