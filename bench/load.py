@@ -138,7 +138,7 @@ def prepare() -> dict:
 
     from customers.models import Customer
     from inventory.models import Product
-    from inventory.services.stock import stock_receive
+    from inventory.services import stock_receive
     from omni.actor import Actor
     from omni.models import ApiClient, Location
 

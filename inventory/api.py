@@ -19,11 +19,10 @@ from omni.money import MoneyField, currency
 
 from . import selectors, services
 from .filters import ProductFilter
-from .models import MovementKind, Product, StockLevel, validate_ean13
+from .models import MAX_STOCK_QUANTITY, MovementKind, Product, StockLevel, validate_ean13
 from .permissions import can_move_stock, can_write_catalogue
 
 MAX_BATCH_SKUS = 200
-QUANTITY_LIMIT = 1_000_000
 
 
 # --- products -----------------------------------------------------------------------------
@@ -85,9 +84,7 @@ class ProductInput(serializers.Serializer):
     channel_prices = ChannelPricesField(required=False)
     attributes = serializers.DictField(required=False)
     is_active = serializers.BooleanField(required=False)
-    low_stock_threshold = IntegerField(
-        min_value=0, max_value=QUANTITY_LIMIT, required=False, allow_null=True
-    )
+    low_stock_threshold = IntegerField(min_value=0, max_value=MAX_STOCK_QUANTITY, required=False, allow_null=True)
 
     def validate_barcode(self, value):
         if not value:
@@ -268,7 +265,7 @@ class MovementInput(serializers.Serializer):
     sku = serializers.SlugRelatedField(slug_field="sku", queryset=Product.objects.all())
     location = serializers.SlugRelatedField(slug_field="code", queryset=Location.objects.filter(is_active=True))
     kind = serializers.ChoiceField(choices=[MovementKind.RECEIPT, MovementKind.ADJUSTMENT, MovementKind.COUNT])
-    quantity = IntegerField(min_value=-QUANTITY_LIMIT, max_value=QUANTITY_LIMIT)
+    quantity = IntegerField(min_value=-MAX_STOCK_QUANTITY, max_value=MAX_STOCK_QUANTITY)
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
@@ -312,7 +309,7 @@ class TransferInput(serializers.Serializer):
     sku = serializers.SlugRelatedField(slug_field="sku", queryset=Product.objects.all())
     from_location = serializers.SlugRelatedField(slug_field="code", queryset=Location.objects.filter(is_active=True))
     to_location = serializers.SlugRelatedField(slug_field="code", queryset=Location.objects.filter(is_active=True))
-    quantity = IntegerField(min_value=1, max_value=QUANTITY_LIMIT)
+    quantity = IntegerField(min_value=1, max_value=MAX_STOCK_QUANTITY)
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
     def validate(self, data):
@@ -356,4 +353,3 @@ class StockTransferCreateApi(APIView):
             "to_location": target,
         }
         return Response(TransferOutput(answer).data, status=status.HTTP_201_CREATED)
-

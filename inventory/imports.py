@@ -24,7 +24,7 @@ from omni.channels import Channel
 from omni.models import Location
 
 from .errors import ImportRefused
-from .models import ImportJob, Product, is_valid_ean13
+from .models import MAX_STOCK_QUANTITY, ImportJob, Product, is_valid_ean13
 from .permissions import can_move_stock_at, can_write_catalogue
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -125,7 +125,7 @@ def _check_product_row(row: dict, product: Product | None, barcodes: dict[str, s
             attributes[key] = row[key][:40]
     data["attributes"] = attributes
     if row.get("low_stock_threshold"):
-        if row["low_stock_threshold"].isdigit() and int(row["low_stock_threshold"]) <= 1_000_000:
+        if row["low_stock_threshold"].isdigit() and int(row["low_stock_threshold"]) <= MAX_STOCK_QUANTITY:
             data["low_stock_threshold"] = int(row["low_stock_threshold"])
         else:
             errors.append(_("low_stock_threshold: a whole number from 0."))
@@ -180,7 +180,7 @@ def preview(*, kind: str, content: str, actor: Actor) -> list[RowResult]:
         elif not can_move_stock_at(actor, location):
             errors.append(_("location: not one of your locations."))
         quantity = row.get("quantity", "")
-        if not quantity.isdigit() or int(quantity) > 1_000_000:
+        if not quantity.isdigit() or int(quantity) > MAX_STOCK_QUANTITY:
             errors.append(_("quantity: a whole number from 0."))
         data = {
             "sku": row.get("sku", ""),

@@ -24,6 +24,9 @@ from omni.models import ApiClient, Location, history_user
 from omni.money import MONEY_COLUMN
 
 DEFAULT_LOW_STOCK_THRESHOLD = 3
+# The largest quantity one movement, transfer, count or threshold may name: the API, the
+# pages, the CSV import and the services all refuse beyond it.
+MAX_STOCK_QUANTITY = 1_000_000
 
 
 def low_stock_default() -> int:

@@ -18,7 +18,7 @@ from omni.errors import DomainError
 from omni.models import Location
 
 from . import imports, selectors, services
-from .models import ImportJob, MovementKind, Product, StockLevel
+from .models import MAX_STOCK_QUANTITY, ImportJob, MovementKind, Product, StockLevel
 from .permissions import can_move_stock, can_move_stock_at, can_write_catalogue
 
 PAGE_SIZE = 25
@@ -49,7 +49,9 @@ class MovementForm(forms.Form):
     location = forms.ModelChoiceField(
         label=gettext_lazy("Location"), queryset=Location.objects.none(), to_field_name="code"
     )
-    quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=-1_000_000, max_value=1_000_000)
+    quantity = forms.IntegerField(
+        label=gettext_lazy("Quantity"), min_value=-MAX_STOCK_QUANTITY, max_value=MAX_STOCK_QUANTITY
+    )
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, required=False)
 
     def __init__(self, *args, locations=(), **kwargs):
@@ -67,7 +69,7 @@ class TransferForm(forms.Form):
     to_location = forms.ModelChoiceField(
         label=gettext_lazy("To"), queryset=Location.objects.filter(is_active=True), to_field_name="code"
     )
-    quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1, max_value=1_000_000)
+    quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1, max_value=MAX_STOCK_QUANTITY)
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, required=False)
 
     def __init__(self, *args, locations=(), all_locations=(), **kwargs):
@@ -92,7 +94,7 @@ class ThresholdForm(forms.Form):
     threshold = forms.IntegerField(
         label=gettext_lazy("Alert when available is at most"),
         min_value=0,
-        max_value=1_000_000,
+        max_value=MAX_STOCK_QUANTITY,
         required=False,
         help_text=gettext_lazy("Empty: the product's threshold."),
     )

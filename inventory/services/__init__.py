@@ -14,20 +14,15 @@ may sell where) and only record the actor in the ledger.
 
 from .catalogue import product_create, product_update
 from .imports import import_confirm, import_prepare, import_run
-from .stock import (
+from .reservations import (
     reservations_expire,
-    stock_adjust,
     stock_consume,
-    stock_count,
-    stock_move,
-    stock_receive,
     stock_release,
     stock_reserve,
     stock_return,
     stock_sell,
-    stock_threshold_set,
-    stock_transfer,
 )
+from .stock import stock_adjust, stock_count, stock_move, stock_receive, stock_threshold_set, stock_transfer
 
 __all__ = [
     "import_confirm",

@@ -13,7 +13,7 @@ from django.db import connection
 
 from inventory.models import Reservation, StockLevel, StockMovement
 from inventory.selectors import ledger_mismatches
-from inventory.services import stock as stock_services
+from inventory.services import ledger as stock_ledger
 from omni.models import IdempotencyRecord
 from orders.models import Cart, Order
 from tests.conftest import ApiTestClient
@@ -116,8 +116,8 @@ def test_backend_terminated_during_checkout(shop, monkeypatch, kind, moment):
         return wrapper
 
     if moment == "after_row_lock":
-        monkeypatch.setattr(stock_services, "_select_for_update",
-                            then_lose_the_backend(stock_services._select_for_update))
+        monkeypatch.setattr(stock_ledger, "_select_for_update",
+                            then_lose_the_backend(stock_ledger._select_for_update))
     else:
         name = "cart_checkout" if kind == "cart" else "order_place"
         monkeypatch.setattr(order_services, name, then_lose_the_backend(getattr(order_services, name)))

@@ -45,9 +45,9 @@ from hypothesis.stateful import (
 
 from inventory import services, tasks
 from inventory.errors import InsufficientStock, InvalidQuantity, ReservationNotActive, SameLocation, UnknownProduct
-from inventory.models import Reservation, StockLevel, StockMovement
+from inventory.models import MAX_STOCK_QUANTITY, Reservation, StockLevel, StockMovement
 from inventory.selectors import availability, available_at, ledger_mismatches, products_by_sku, stock_for_product
-from inventory.services import stock as stock_service
+from inventory.services import reservations as reservation_service
 from omni.actor import Actor
 from omni.errors import Forbidden
 from tests.factories.inventory import ProductFactory
@@ -162,7 +162,7 @@ class StockMachine(RuleBasedStateMachine):
         super().__init__()
         self.world = world
         self.model = Model()
-        self.expiry_batch = stock_service.EXPIRY_BATCH
+        self.expiry_batch = reservation_service.EXPIRY_BATCH
         # A savepoint per example, rolled back in teardown: the next example starts empty.
         self._savepoint = transaction.atomic()
         self._savepoint.__enter__()
@@ -198,7 +198,7 @@ class StockMachine(RuleBasedStateMachine):
     # --- set-up -------------------------------------------------------------------------
     @initialize(
         stock=st.fixed_dictionaries({key: st.integers(min_value=0, max_value=10) for key in KEYS}),
-        batch=st.sampled_from([1, 2, stock_service.EXPIRY_BATCH]),
+        batch=st.sampled_from([1, 2, reservation_service.EXPIRY_BATCH]),
     )
     def opening_stock(self, stock, batch):
         # The sweeper's batch size: small ones make it loop over several transactions.
@@ -395,7 +395,7 @@ class StockMachine(RuleBasedStateMachine):
 
     def sweep(self):
         """The periodic task ``expire_reservations`` (run inline, as the beat would queue it)."""
-        with mock.patch.object(stock_service, "EXPIRY_BATCH", self.expiry_batch):
+        with mock.patch.object(reservation_service, "EXPIRY_BATCH", self.expiry_batch):
             released = tasks.expire_reservations.delay().get()
         expected = self.model.release_expired(KEYS, self.now())
         assert released == expected
@@ -512,7 +512,7 @@ class StockMachine(RuleBasedStateMachine):
             "over_max_quantity": (
                 InvalidQuantity,
                 lambda: services.stock_sell(
-                    location=here, lines={sku: stock_service.MAX_QUANTITY + 1}, reference="S-R1", actor=actor
+                    location=here, lines={sku: MAX_STOCK_QUANTITY + 1}, reference="S-R1", actor=actor
                 ),
             ),
         }
