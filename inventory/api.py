@@ -247,18 +247,17 @@ class StockListApi(generics.GenericAPIView):
         query.is_valid(raise_exception=True)
         rows = selectors.stock_rows(skus=query.validated_data["skus"], location=query.validated_data.get("location"))
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(
-            [
-                {
-                    "sku": row["sku"],
-                    "location": row["location_code"],
-                    "on_hand": row["on_hand"],
-                    "reserved": row["live_reserved"],
-                    "available": row["on_hand"] - row["live_reserved"],
-                }
-                for row in page
-            ]
-        )
+        answer = [
+            {
+                "sku": row["sku"],
+                "location": row["location_code"],
+                "on_hand": row["on_hand"],
+                "reserved": row["live_reserved"],
+                "available": row["on_hand"] - row["live_reserved"],
+            }
+            for row in (rows if page is None else page)
+        ]
+        return Response(answer) if page is None else self.get_paginated_response(answer)
 
 
 class MovementInput(serializers.Serializer):
@@ -337,7 +336,7 @@ class StockTransferCreateApi(APIView):
         incoming = TransferInput(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        source, target = services.stock_transfer(
+        transfer = services.stock_transfer(
             sku=data["sku"].sku,
             from_location=data["from_location"],
             to_location=data["to_location"],
@@ -348,8 +347,8 @@ class StockTransferCreateApi(APIView):
         answer = {
             "sku": data["sku"].sku,
             "quantity": data["quantity"],
-            "reference": source.last_reference,
-            "from_location": source,
-            "to_location": target,
+            "reference": transfer.reference,
+            "from_location": transfer.source,
+            "to_location": transfer.target,
         }
         return Response(TransferOutput(answer).data, status=status.HTTP_201_CREATED)

@@ -29,7 +29,10 @@ from .permissions import can_move_stock_at, can_write_catalogue
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
-REQUIRED = {ImportJob.Kind.PRODUCTS: ["sku", "name", "price"], ImportJob.Kind.COUNTS: ["sku", "location", "quantity"]}
+REQUIRED: dict[str, list[str]] = {
+    ImportJob.Kind.PRODUCTS: ["sku", "name", "price"],
+    ImportJob.Kind.COUNTS: ["sku", "location", "quantity"],
+}
 CHANNEL_COLUMNS = {f"price_{channel}": channel for channel in Channel.values}
 
 
@@ -157,7 +160,8 @@ def preview(*, kind: str, content: str, actor: Actor) -> list[RowResult]:
     results = []
     if kind == ImportJob.Kind.PRODUCTS:
         wanted = {row.get("barcode") for row in rows if row.get("barcode")}
-        barcodes = dict(Product.objects.filter(barcode__in=wanted).values_list("barcode", "sku"))
+        taken = Product.objects.filter(barcode__in=wanted).values_list("barcode", "sku")
+        barcodes = {str(barcode): sku for barcode, sku in taken}
         seen: set[str] = set()
         for line, row in enumerate(rows, start=2):
             data, errors = _check_product_row(row, products.get(row.get("sku", "")), barcodes)

@@ -8,8 +8,10 @@ Public names for other apps: ``product_get``, ``products_by_sku``, ``price_for``
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeVar, overload
 
 from django.db import connection
 from django.db.models import F, Prefetch, QuerySet
@@ -41,7 +43,10 @@ class StockRow:
 
 
 # --- catalogue ----------------------------------------------------------------------------
-def with_channel_prices(queryset: QuerySet, *, product: str | None = None) -> QuerySet:
+Rows = TypeVar("Rows", bound=QuerySet)
+
+
+def with_channel_prices(queryset: Rows, *, product: str | None = None) -> Rows:
     """``queryset``'s products (its rows, or the ``product`` each row points to, which the
     caller selects with ``select_related``) with their channel prices prefetched: one more
     query whatever the number of products, and ``price_for`` then reads none."""
@@ -81,7 +86,7 @@ def product_find(*, code: str) -> Product | None:
     return Product.objects.filter(sku=code).first() or Product.objects.filter(barcode=code).first()
 
 
-def products_by_sku(*, skus) -> dict[str, Product]:
+def products_by_sku(*, skus: Iterable[str]) -> dict[str, Product]:
     """The products with these SKUs, by SKU; unknown SKUs are simply absent."""
     return {product.sku: product for product in with_channel_prices(Product.objects.filter(sku__in=set(skus)))}
 
@@ -123,7 +128,7 @@ def stock_for_product(*, product: Product, actor: Actor | None = None) -> list[S
         "WHERE l.is_active = %s ORDER BY l.kind, l.name"
     )
     threshold = product.low_stock_threshold if product.low_stock_threshold is not None else low_stock_default()
-    params = [threshold, product.pk, Reservation.Status.ACTIVE, now, product.pk, True]
+    params: list[Any] = [threshold, product.pk, Reservation.Status.ACTIVE, now, product.pk, True]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
@@ -145,22 +150,30 @@ def stock_for_product(*, product: Product, actor: Actor | None = None) -> list[S
     return sorted(rows, key=lambda row: not row.is_own)
 
 
-class _LevelRows:
+class _LevelRows(Sequence[dict]):
     """Every location's rows of some SKUs, sliced by the database: what a paginator needs
     (``count()`` and slicing), one query each."""
 
     def __init__(self, skus: list[str]) -> None:
         self.skus = skus
 
-    def count(self) -> int:
+    def __len__(self) -> int:  # what Django's paginator counts with (Sequence.count counts a value)
         return StockLevel.objects.filter(product__sku__in=self.skus, location__is_active=True).count()
 
-    def __len__(self) -> int:
-        return self.count()
+    @overload
+    def __getitem__(self, window: int) -> dict: ...
 
-    def __getitem__(self, window: slice) -> list[dict]:
-        if not isinstance(window, slice) or window.step not in (None, 1):
-            raise TypeError("Rows are read by slices.")
+    @overload
+    def __getitem__(self, window: slice) -> list[dict]: ...
+
+    def __getitem__(self, window: int | slice) -> dict | list[dict]:
+        if isinstance(window, int):
+            rows = self[window : window + 1] if window >= 0 else []
+            if not rows:
+                raise IndexError(window)
+            return rows[0]
+        if window.step not in (None, 1):
+            raise TypeError("Rows are read by contiguous slices.")
         start = window.start or 0
         stop = window.stop if window.stop is not None else start + 10_000
         if not self.skus or stop <= start:
@@ -186,11 +199,11 @@ class _LevelRows:
                 for sku, code, on_hand, reserved in cursor.fetchall()
             ]
 
-    def __iter__(self):
-        return iter(self[0 : self.count()])
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self[0 : len(self)])
 
 
-def stock_rows(*, skus, location: Location | None = None):
+def stock_rows(*, skus: Iterable[str], location: Location | None = None) -> Sequence[dict]:
     """Rows ``{sku, location_code, on_hand, live_reserved}`` of these SKUs (available is
     on hand - live reserved).
 
@@ -227,7 +240,7 @@ def stock_rows(*, skus, location: Location | None = None):
     ]
 
 
-def availability(*, skus, location: Location | None = None) -> list[StockRow]:
+def availability(*, skus: Iterable[str], location: Location | None = None) -> list[StockRow]:
     """Stock rows of these SKUs: at ``location`` one row per known SKU (zeros when the
     location never held it), else one row per location that holds or held it."""
     locations = {loc.code: loc for loc in ([location] if location else Location.objects.filter(is_active=True))}
@@ -246,7 +259,7 @@ def availability(*, skus, location: Location | None = None) -> list[StockRow]:
     ]
 
 
-def available_at(*, skus, location: Location) -> dict[str, int]:
+def available_at(*, skus: Iterable[str], location: Location) -> dict[str, int]:
     """What can be promised now at ``location``, by SKU (0 for unknown SKUs)."""
     rows = {row["sku"]: row["on_hand"] - row["live_reserved"] for row in stock_rows(skus=skus, location=location)}
     return {sku: rows.get(sku, 0) for sku in skus}

@@ -3,6 +3,8 @@ imports. Each view renders the full page, or its fragment for htmx."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -56,10 +58,20 @@ class MovementForm(forms.Form):
 
     def __init__(self, *args, locations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = Location.objects.filter(pk__in=[loc.pk for loc in locations])
-        self.fields["location"].choices = [("", "---------")] + [(loc.code, loc.name) for loc in locations]
+        _offer_locations(self.fields["location"], locations)
         if locations and not self.is_bound:
             self.initial.setdefault("location", locations[0].code)
+
+
+def _choices(locations) -> list[tuple[str, str]]:
+    return [("", "---------")] + [(location.code, location.name) for location in locations]
+
+
+def _offer_locations(field: forms.Field, locations) -> None:
+    """Narrow a location choice (a ``ModelChoiceField`` by code) to these locations."""
+    choice = cast(forms.ModelChoiceField, field)
+    choice.queryset = Location.objects.filter(pk__in=[location.pk for location in locations])
+    choice.choices = _choices(locations)
 
 
 class TransferForm(forms.Form):
@@ -74,14 +86,14 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, locations=(), all_locations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from_location"].queryset = Location.objects.filter(pk__in=[loc.pk for loc in locations])
-        self.fields["from_location"].choices = [("", "---------")] + [(loc.code, loc.name) for loc in locations]
+        _offer_locations(self.fields["from_location"], locations)
         if locations and not self.is_bound:
             self.initial.setdefault("from_location", locations[0].code)
-        self.fields["to_location"].choices = [("", "---------")] + [(loc.code, loc.name) for loc in all_locations]
+        cast(forms.ModelChoiceField, self.fields["to_location"]).choices = _choices(all_locations)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("from_location") and data.get("from_location") == data.get("to_location"):
             self.add_error("to_location", _("Choose a location other than the origin."))
         return data
@@ -101,8 +113,7 @@ class ThresholdForm(forms.Form):
 
     def __init__(self, *args, locations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = Location.objects.filter(pk__in=[loc.pk for loc in locations])
-        self.fields["location"].choices = [("", "---------")] + [(loc.code, loc.name) for loc in locations]
+        _offer_locations(self.fields["location"], locations)
         if locations and not self.is_bound:
             self.initial.setdefault("location", locations[0].code)
 
@@ -240,13 +251,13 @@ def transfer_create(request, sku):
         return TransferForm(request.POST, locations=_movable_locations(actor), all_locations=all_locations)
 
     def act(product, data, actor):
-        source, target = services.stock_transfer(
+        transfer = services.stock_transfer(
             sku=product.sku, from_location=data["from_location"], to_location=data["to_location"],
             quantity=data["quantity"], reason=data["reason"], actor=actor,
         )
         return _("%(quantity)s moved from %(source)s to %(target)s (%(reference)s).") % {
-            "quantity": data["quantity"], "source": source.location.name, "target": target.location.name,
-            "reference": source.last_reference,
+            "quantity": data["quantity"], "source": transfer.source.location.name,
+            "target": transfer.target.location.name, "reference": transfer.reference,
         }
 
     return _product_form(request, sku, form_name="transfer_form", make_form=make_form, act=act)
@@ -289,14 +300,14 @@ def low_stock_page(request):
 
 
 # --- imports -------------------------------------------------------------------------------
-def _may_import(actor: Actor | None) -> bool:
-    return actor is not None and (can_write_catalogue(actor) or actor.is_store_staff)
+def _may_import(actor: Actor) -> bool:
+    return can_write_catalogue(actor) or actor.is_store_staff
 
 
 @login_required
 def import_start(request):
     actor = _staff(request)
-    if not _may_import(actor):
+    if actor is None or not _may_import(actor):
         return HttpResponseForbidden()
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "jobs": ImportJob.objects.filter(created_by=actor.user)[:10]}
@@ -320,10 +331,10 @@ def import_start(request):
 def import_detail(request, job_id):
     """Preview (rows and their errors, then confirm) or progress of a running import."""
     actor = _staff(request)
-    if not _may_import(actor):
+    if actor is None or not _may_import(actor):
         return HttpResponseForbidden()
     job = get_object_or_404(ImportJob, pk=job_id, created_by=actor.user)
-    context = {"job": job}
+    context: dict[str, Any] = {"job": job}
     if request.method == "POST":
         try:
             job = services.import_confirm(job=job, actor=actor)

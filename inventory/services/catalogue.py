@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -70,7 +71,7 @@ def product_update(
     product: Product,
     actor: Actor,
     channel_prices: dict[str, Decimal | str | None] | None = None,
-    **fields,
+    **fields: Any,
 ) -> Product:
     if not can_write_catalogue(actor):
         raise Forbidden()

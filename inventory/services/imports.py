@@ -25,6 +25,8 @@ PROGRESS_EVERY = 25
 @transaction.atomic
 def import_prepare(*, kind: str, filename: str, content: str, actor: Actor) -> tuple[ImportJob, list[RowResult]]:
     """Check the file and keep it as a job awaiting confirmation; nothing is imported yet."""
+    if actor.user is None:  # a job is confirmed by the person who uploaded it
+        raise ImportRefused(_("Only a signed-in person imports a file."))
     results = preview(kind=kind, content=content, actor=actor)
     job = ImportJob.objects.create(
         kind=kind,

@@ -29,7 +29,7 @@ EXPIRY_BATCH = 500  # reservations released per transaction by the sweeper
 
 # --- reservations and sales: the orders capability calls these ------------------------------
 def _lock_available(
-    *, lines: dict[str, int], location: Location, now, products: dict[str, Product] | None = None
+    *, lines: dict[str, int], location: Location, now: datetime, products: dict[str, Product] | None = None
 ) -> tuple[dict, dict, list[StockMovement]]:
     """Lock the lines' levels at ``location`` and check that every line is available,
     before any write: all or nothing. Expired holds found on the way are released.

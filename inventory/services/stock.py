@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from functools import partial
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -81,6 +82,14 @@ stock_adjust = partial(stock_move, kind=MovementKind.ADJUSTMENT)
 stock_count = partial(stock_move, kind=MovementKind.COUNT)
 
 
+class Transfer(NamedTuple):
+    """A transfer's two levels after it, and the reference its two ledger rows share."""
+
+    source: StockLevel
+    target: StockLevel
+    reference: str
+
+
 @transaction.atomic
 def stock_transfer(
     *,
@@ -91,7 +100,7 @@ def stock_transfer(
     actor: Actor,
     reason: str = "",
     reference: str = "",
-) -> tuple[StockLevel, StockLevel]:
+) -> Transfer:
     """Move units from one location to another: one ledger row out, one in, one reference."""
     if not can_move_stock_at(actor, from_location):
         raise Forbidden(_("You may not move stock out of %(location)s.") % {"location": from_location.name})
@@ -137,8 +146,7 @@ def stock_transfer(
     save_changes([source, target], movements, now)
     for level, location in ((source, from_location), (target, to_location)):
         level.product, level.location = product, location
-        level.last_reference = reference
-    return source, target
+    return Transfer(source, target, reference)
 
 
 @transaction.atomic

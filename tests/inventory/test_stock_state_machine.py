@@ -262,8 +262,9 @@ class StockMachine(RuleBasedStateMachine):
         if self.model.available((sku, from_code), now) < quantity:
             self.insufficient(call, (sku, max(self.model.available((sku, from_code), now), 0)))
             return
-        out, into = call()
-        assert out.last_reference == into.last_reference
+        transfer = call()
+        shared = StockMovement.objects.filter(reference=transfer.reference).values_list("kind", flat=True)
+        assert sorted(shared) == ["transfer_in", "transfer_out"]
         self.model.release_expired([(sku, from_code), (sku, to_code)], now)
         self.model.on_hand[(sku, from_code)] -= quantity
         self.model.on_hand[(sku, to_code)] += quantity
