@@ -166,6 +166,8 @@ def seed_orders(stdout=None) -> None:
     if sales and staff_lyon and stores.get("lyon-part-dieu"):
         first = sales[0]
         line = first.lines.first()
+        if line is None:  # not reached: an order is placed with its lines
+            raise RuntimeError(f"Order {first.number} has no lines.")
         with contextlib.suppress(DomainError):
             services.return_create(order=first, location=stores["lyon-part-dieu"], lines={line.sku: 1},
                                    actor=staff_lyon)

@@ -3,7 +3,9 @@ constant number of queries."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
@@ -49,7 +51,7 @@ def order_details(order: Order) -> Order:
     return order
 
 
-def return_get(*, pk) -> Return:
+def return_get(*, pk: UUID | str) -> Return:
     """One return as its answer shows it: its order, its store and its lines."""
     return Return.objects.select_related("order", "location").prefetch_related(_return_lines()).get(pk=pk)
 
@@ -110,7 +112,7 @@ def order_get(*, actor: Actor, number: str, details: bool = True) -> Order | Non
     return queryset.filter(number=number.strip().upper()).first()
 
 
-def customer_orders(*, customer_id, limit: int = 20) -> QuerySet[Order]:
+def customer_orders(*, customer_id: UUID | str, limit: int = 20) -> QuerySet[Order]:
     """A customer's orders of every channel and store, newest first, as one table row each
     (the 360° page and the call centre: staff look up any customer and open any order)."""
     return (
@@ -120,7 +122,7 @@ def customer_orders(*, customer_id, limit: int = 20) -> QuerySet[Order]:
     )
 
 
-def order_for_tracking(*, token: str, now=None) -> tuple[Order, TrackingLink] | None:
+def order_for_tracking(*, token: str, now: datetime | None = None) -> tuple[Order, TrackingLink] | None:
     """The order a tracking link names, with its details, while the link works; None for
     a forged or altered token, an unknown order or a link past its time."""
     link = tracking_link_read(token)
@@ -133,7 +135,7 @@ def order_for_tracking(*, token: str, now=None) -> tuple[Order, TrackingLink] | 
 
 
 # --- the click & collect board ---------------------------------------------------------------
-def pickup_board(*, location_ids, now=None) -> dict[str, list[Order]]:
+def pickup_board(*, location_ids: Iterable[int], now: datetime | None = None) -> dict[str, list[Order]]:
     """A store's pickups: to prepare, ready, overdue (placed for more than a day and not
     prepared, or past their hold and not yet expired by the scan), collected today."""
     now = now or timezone.now()
@@ -161,7 +163,7 @@ def pickup_board(*, location_ids, now=None) -> dict[str, list[Order]]:
     return board
 
 
-def pickup_counts(*, location_ids, now=None) -> dict[str, int]:
+def pickup_counts(*, location_ids: Iterable[int], now: datetime | None = None) -> dict[str, int]:
     return {key: len(value) for key, value in pickup_board(location_ids=location_ids, now=now).items()}
 
 
@@ -200,7 +202,7 @@ def _carts_in_scope(queryset: QuerySet[Cart], actor: Actor) -> QuerySet[Cart]:
     return queryset.filter(channel=actor.channel)
 
 
-def cart_get(*, actor: Actor, cart_id, lines: bool = True) -> Cart | None:
+def cart_get(*, actor: Actor, cart_id: UUID | str, lines: bool = True) -> Cart | None:
     """Any selling actor may continue any cart it can name by its id (a UUID, shown to
     the customer as a QR code). ``lines``: with its lines, their products and prices (to
     price it); without, for a service that reads it again under its lock."""

@@ -22,6 +22,7 @@ contact data or who acted (staff names).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -53,7 +54,7 @@ VIA_OF_LETTER = {letter: via for via, letter in VIA_LETTERS.items()}
 DEFAULT_API_READER = Channel.APP.value
 
 # The steps an order goes through, per fulfilment, for the timeline (the ones to come shown too).
-STEPS = {
+STEPS: dict[str, tuple[OrderStatus, ...]] = {
     Fulfilment.CLICK_AND_COLLECT: (OrderStatus.PLACED, OrderStatus.READY_FOR_PICKUP, OrderStatus.COLLECTED),
     Fulfilment.DELIVERY: (OrderStatus.PLACED, OrderStatus.SHIPPED, OrderStatus.DELIVERED),
     Fulfilment.IN_STORE: (OrderStatus.COMPLETED,),
@@ -156,7 +157,7 @@ def _store(location) -> dict | None:
 def _steps(order: Order, reached: dict[str, datetime]) -> list[dict]:
     """The usual steps of this fulfilment, each with when it was reached (None: still to
     come); a cancelled or expired order ends at that status instead."""
-    usual = STEPS.get(order.fulfilment, ())
+    usual: Sequence[str] = STEPS.get(order.fulfilment, ())
     if order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
         usual = [status for status in usual if status in reached] + [order.status]
     return [

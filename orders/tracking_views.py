@@ -112,6 +112,8 @@ def tracking_link_send(request, number):
         messages.error(request, exc.detail)
         return _back_to_customer(order)
     customer = sent.order.customer
+    if customer is None:  # not reached: the service refuses an order without a customer (NoContact)
+        raise RuntimeError(f"Order {order.number}: a tracking link was sent without a customer.")
     to = phone_display(customer.phone) if sent.medium == TrackingLinkSent.Medium.SMS else customer.email
     detail = _("Tracking link of %(number)s sent by %(medium)s to %(to)s.") % {
         "number": order.number, "medium": sent.get_medium_display(), "to": to}

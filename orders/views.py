@@ -177,6 +177,8 @@ def order_action(request, number, action):
     except DomainError as exc:
         return refuse(request, exc, target=ORDER_ALERT)
     if request.POST.get("from") == "board":
+        if order.pickup_location is None:  # the board shows click & collect orders only
+            raise RuntimeError(f"Order {order.number}: back to the pickup board, but no pickup location.")
         return redirect(f"{reverse('orders:pickup-board')}?location={order.pickup_location.code}")
     return _after_action(request, actor, number)
 
@@ -263,7 +265,7 @@ def order_create(request):
             errors["address"] = _("Enter the street, postcode and city.")
     else:
         errors["fulfilment"] = _("Choose delivery or click & collect.")
-    if errors:
+    if errors or product is None:  # no product: errors["sku"] is set
         context["errors"] = errors
         return render(request, "orders/order_form.html", context, status=400)
     try:

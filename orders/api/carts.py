@@ -69,6 +69,8 @@ class CartListCreateApi(APIView):
                                        filters={"customer": customer, "status": state})
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self)
+        if page is None:  # not reached: CartPagination always has a page size
+            raise RuntimeError("CartPagination returned no page.")
         return paginator.get_paginated_response([cart_answer(cart) for cart in page])
 
     @extend_schema(request=CartCreateInput, responses={201: CartSerializer})

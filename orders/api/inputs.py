@@ -81,6 +81,8 @@ class CartLineInput(LineInput):
         try:
             validate_skus([data])
         except serializers.ValidationError as exc:
+            if not isinstance(exc.detail, list):  # validate_skus raises a list, one error per line
+                raise
             raise serializers.ValidationError(exc.detail[0]) from exc
         return data
 
@@ -101,7 +103,8 @@ class FulfilmentInput(serializers.Serializer):
 
 class OrderInput(FulfilmentInput):
     customer = CustomerField(required=False, allow_null=True)
-    lines = LineInput(many=True, allow_empty=False, max_length=MAX_LINES)
+    lines: serializers.ListSerializer[list[dict]] = serializers.ListSerializer(
+        child=LineInput(), allow_empty=False, max_length=MAX_LINES)
     codes = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=10)
 
     def validate_lines(self, lines):
@@ -132,7 +135,8 @@ class CancelInput(serializers.Serializer):
 
 class ReturnInput(serializers.Serializer):
     location = LocationField()
-    lines = LineInput(many=True, allow_empty=False, max_length=MAX_LINES)
+    lines: serializers.ListSerializer[list[dict]] = serializers.ListSerializer(
+        child=LineInput(), allow_empty=False, max_length=MAX_LINES)
 
     def validate_lines(self, lines):
         validate_skus(lines)

@@ -79,7 +79,10 @@ class _OrderActionSchema(AutoSchema):
     """One view serves every transition; only ``collect`` and ``cancel`` read a body."""
 
     def get_request_serializer(self):
-        return {"collect": PickupCodeInput, "cancel": CancelInput}.get(self.view.action)
+        view = self.view
+        if not isinstance(view, OrderActionApi):  # this schema is OrderActionApi's own
+            raise TypeError(f"_OrderActionSchema describes OrderActionApi, not {type(view).__name__}.")
+        return {"collect": PickupCodeInput, "cancel": CancelInput}.get(view.action)
 
 
 class OrderActionApi(APIView):
@@ -104,9 +107,9 @@ class OrderActionApi(APIView):
         elif self.action == "deliver":
             order = services.order_deliver(order=order, actor=actor)
         else:
-            incoming = CancelInput(data=request.data or {})
-            incoming.is_valid(raise_exception=True)
-            order = services.order_cancel(order=order, actor=actor, **incoming.validated_data)
+            cancel_input = CancelInput(data=request.data or {})
+            cancel_input.is_valid(raise_exception=True)
+            order = services.order_cancel(order=order, actor=actor, **cancel_input.validated_data)
         return order_response(request, order)
 
 

@@ -166,17 +166,21 @@ class TrackingStoreOutput(serializers.Serializer):
     opening_hours = serializers.CharField()
 
 
-class TrackingStepOutput(serializers.Serializer):
+# A status and its label, first in a step and in a history entry. No docstring: the schema
+# would give it as the description of both.
+class _TrackingStatusOutput(serializers.Serializer):
     status = serializers.CharField()
-    label = serializers.CharField()
+    # The stubs see Field.label (a string) here; DRF takes declared fields off the class.
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class TrackingStepOutput(_TrackingStatusOutput):
     at = serializers.DateTimeField(allow_null=True, help_text="When it was reached; null: still to come.")
     is_done = serializers.BooleanField()
     is_current = serializers.BooleanField()
 
 
-class TrackingHistoryOutput(serializers.Serializer):
-    status = serializers.CharField()
-    label = serializers.CharField()
+class TrackingHistoryOutput(_TrackingStatusOutput):
     at = serializers.DateTimeField()
 
 

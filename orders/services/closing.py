@@ -17,7 +17,7 @@ from promotions import services as promotions_services
 from ..models import Fulfilment, Order, OrderStatus
 from ..permissions import may_cancel
 from .notify import order_notify
-from .pickup import pickup_code_for, store_lines
+from .pickup import pickup_code_for, pickup_store, store_lines
 from .transitions import finish_transition, locked, start_transition
 
 REMINDER_BEFORE = timedelta(days=1)
@@ -112,7 +112,7 @@ def _send_reminder(order: Order) -> None:
         "Reminder: your order %(number)s is waiting for you until %(until)s at %(store)s. Pickup code: %(code)s."
     ) % {
         "number": order.number,
-        "store": store_lines(order.pickup_location),
+        "store": store_lines(pickup_store(order)),
         "until": until,
         "code": pickup_code_for(order),
     }

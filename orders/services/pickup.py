@@ -54,6 +54,14 @@ def pickup_is_locked(order: Order, *, now: datetime | None = None) -> bool:
     return order.pickup_code_failures >= PICKUP_CODE_MAX_FAILURES and now < locked_until
 
 
+def pickup_store(order: Order) -> Location:
+    """A click & collect order's store: the database holds one for each
+    (``order_pickup_has_location``)."""
+    if order.pickup_location is None:
+        raise RuntimeError(f"Order {order.number}: a click & collect order without a pickup location.")
+    return order.pickup_location
+
+
 def store_lines(location: Location) -> str:
     """The pickup store as a message gives it: name, address, opening hours."""
     address = ", ".join(filter(None, [location.address, f"{location.postcode} {location.city}".strip()]))
@@ -77,7 +85,7 @@ def order_mark_ready(*, order: Order, actor: Actor, now: datetime | None = None)
     from_status = start_transition(order, OrderStatus.READY_FOR_PICKUP, now=now)
     order.ready_at = now
     order.hold_until = now + timedelta(days=settings.OMNI_PICKUP_HOLD_DAYS)
-    location = order.pickup_location
+    location = pickup_store(order)
     until = formats.date_format(timezone.localtime(order.hold_until), "SHORT_DATE_FORMAT")
     body = _(
         "Your order %(number)s is ready at %(store)s. Pickup code: %(code)s. We keep it for you until %(until)s."
@@ -101,6 +109,8 @@ def order_collect(*, order: Order, pickup_code: str, actor: Actor, now: datetime
             raise Forbidden(_("Only the pickup store hands this order over."))
         from_status = start_transition(order, OrderStatus.COLLECTED, now=now)
         if pickup_is_locked(order, now=now):
+            if order.pickup_code_failed_at is None:  # not reached: a wrong code sets the count and its time
+                raise RuntimeError(f"Order {order.number}: wrong pickup codes counted without a time.")
             locked_until = order.pickup_code_failed_at + PICKUP_CODE_LOCK
             raise PickupCodeLocked(retry_after=int((locked_until - now).total_seconds()) + 1)
         if pickup_code_matches(order, pickup_code):

@@ -312,12 +312,12 @@ def _reserve_for_delivery(*, lines: dict[str, int], reference: str, actor: Actor
         .only("location_id", "on_hand", "reserved", "product__sku")
     }
     able = [loc for loc in candidates if all(available.get((loc.pk, sku), 0) >= n for sku, n in lines.items())]
-    first_refusal = None
+    refusals: list[InsufficientStock] = []
     for location in able or candidates[:1]:
         try:
             with transaction.atomic():
                 stock_reserve(location=location, lines=lines, reference=reference, actor=actor)
             return location
         except InsufficientStock as exc:
-            first_refusal = first_refusal or exc
-    raise first_refusal
+            refusals.append(exc)
+    raise refusals[0]

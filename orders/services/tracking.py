@@ -42,10 +42,11 @@ def order_tracking_link_send(*, order: Order, medium: str, actor: Actor, languag
         raise Forbidden(_("Only staff who serve customers send tracking links."))
     order = Order.objects.select_for_update(of=("self",)).select_related("customer").get(pk=order.pk)
     customer = order.customer
-    recipient = ""
+    recipient: str | None = ""
     if customer is not None and not customer.is_erased:
         recipient = customer.phone if medium == TrackingLinkSent.Medium.SMS else customer.email
-    if medium not in TrackingLinkSent.Medium.values or not recipient:
+    # Without a customer the recipient is empty as well; naming it too lets the type checker know.
+    if customer is None or medium not in TrackingLinkSent.Medium.values or not recipient:
         label = TrackingLinkSent.Medium(medium).label if medium in TrackingLinkSent.Medium.values else medium
         raise NoContact(
             _("Order %(number)s: Omni has no %(medium)s contact for this customer.")
