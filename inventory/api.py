@@ -3,7 +3,7 @@ service or a selector, serialise."""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -16,8 +16,10 @@ from omni.fields import IntegerField
 from omni.idempotency import run_idempotent
 from omni.models import Location
 from omni.money import MoneyField, currency
+from omni.outputs import PlainOutput
 
 from . import selectors, services
+from .errors import UnknownProduct
 from .filters import ProductFilter
 from .models import MAX_STOCK_QUANTITY, MovementKind, Product, StockLevel, validate_ean13
 from .permissions import can_move_stock, can_write_catalogue
@@ -162,20 +164,22 @@ class ProductDetailApi(generics.RetrieveAPIView):
 
 
 # --- stock --------------------------------------------------------------------------------
-class StockRowOutput(serializers.Serializer):
-    """One level: the stock list's rows, a movement's and a transfer's answers."""
+class StockRowOutput(PlainOutput):
+    """One level's figures: the stock list's rows, a movement's and a transfer's answers."""
 
-    sku = serializers.CharField(source="product.sku")
-    location = serializers.CharField(source="location.code")
+    sku = serializers.CharField()
+    location = serializers.CharField()
     on_hand = serializers.IntegerField()
     reserved = serializers.IntegerField(source="live_reserved")
     available = serializers.IntegerField()
 
 
-class LocationStockOutput(serializers.Serializer):
+class LocationStockOutput(PlainOutput):
+    """One location's stock of the product."""
+
     location = serializers.CharField()
     on_hand = serializers.IntegerField()
-    reserved = serializers.IntegerField()
+    reserved = serializers.IntegerField(source="live_reserved")
     available = serializers.IntegerField()
     click_and_collect = serializers.BooleanField()
 
@@ -191,26 +195,12 @@ class StockDetailApi(APIView):
 
     @extend_schema(responses=ProductStockOutput)
     def get(self, request, sku):
-        product = get_object_or_404(Product.objects.only("pk", "sku", "low_stock_threshold"), sku=sku)
-        rows = selectors.stock_for_product(product=product, actor=Actor.from_request(request))
-        # Plain dicts: this is the website's hottest read, a serializer per row costs more
-        # than the queries.
-        return Response(
-            {
-                "sku": product.sku,
-                "total_available": selectors.total_available(rows),
-                "locations": [
-                    {
-                        "location": row.location,
-                        "on_hand": row.on_hand,
-                        "reserved": row.reserved,
-                        "available": row.available,
-                        "click_and_collect": row.click_and_collect,
-                    }
-                    for row in rows
-                ],
-            }
-        )
+        try:
+            rows = selectors.stock_for_sku(sku=sku, actor=Actor.from_request(request))
+        except UnknownProduct:
+            raise Http404 from None
+        answer = {"sku": sku, "total_available": selectors.total_available(rows), "locations": rows}
+        return Response(ProductStockOutput(answer).data)
 
 
 class StockQuery(serializers.Serializer):
@@ -247,17 +237,9 @@ class StockListApi(generics.GenericAPIView):
         query.is_valid(raise_exception=True)
         rows = selectors.stock_rows(skus=query.validated_data["skus"], location=query.validated_data.get("location"))
         page = self.paginate_queryset(rows)
-        answer = [
-            {
-                "sku": row["sku"],
-                "location": row["location_code"],
-                "on_hand": row["on_hand"],
-                "reserved": row["live_reserved"],
-                "available": row["on_hand"] - row["live_reserved"],
-            }
-            for row in (rows if page is None else page)
-        ]
-        return Response(answer) if page is None else self.get_paginated_response(answer)
+        if page is None:
+            return Response(StockRowOutput(rows, many=True).data)
+        return self.get_paginated_response(StockRowOutput(page, many=True).data)
 
 
 class MovementInput(serializers.Serializer):
@@ -301,7 +283,7 @@ class StockMovementCreateApi(APIView):
             reference=data.get("reference", ""),
             actor=Actor.from_request(request),
         )
-        return Response(StockRowOutput(level).data, status=status.HTTP_201_CREATED)
+        return Response(StockRowOutput(selectors.StockFigures.of(level)).data, status=status.HTTP_201_CREATED)
 
 
 class TransferInput(serializers.Serializer):
@@ -348,7 +330,7 @@ class StockTransferCreateApi(APIView):
             "sku": data["sku"].sku,
             "quantity": data["quantity"],
             "reference": transfer.reference,
-            "from_location": transfer.source,
-            "to_location": transfer.target,
+            "from_location": selectors.StockFigures.of(transfer.source),
+            "to_location": selectors.StockFigures.of(transfer.target),
         }
         return Response(TransferOutput(answer).data, status=status.HTTP_201_CREATED)

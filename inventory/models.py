@@ -33,6 +33,13 @@ def low_stock_default() -> int:
     return getattr(settings, "OMNI_LOW_STOCK_THRESHOLD", DEFAULT_LOW_STOCK_THRESHOLD)
 
 
+def units_available(on_hand: int, live_reserved: int) -> int:
+    """What can be promised now: the one definition of availability in Python (queries
+    use the ``available`` alias of ``StockLevelQuerySet.with_available``, the same rule in
+    SQL). Every object that shows availability reads it through here."""
+    return on_hand - live_reserved
+
+
 def ean13_check_digit(first_twelve: str) -> int:
     total = sum(int(digit) * (3 if index % 2 else 1) for index, digit in enumerate(first_twelve))
     return (10 - total % 10) % 10
@@ -150,10 +157,12 @@ class StockLevelQuerySet(models.QuerySet):
             live_reserved=F("reserved") - Coalesce(Subquery(expired, output_field=models.IntegerField()), Value(0))
         ).alias(available=F("on_hand") - F("live_reserved"))
 
-    def with_threshold(self) -> StockLevelQuerySet:
-        return self.annotate(
-            threshold=Coalesce(F("low_stock_threshold"), F("product__low_stock_threshold"), Value(low_stock_default()))
-        )
+    def with_threshold(self, default: int | None = None) -> StockLevelQuerySet:
+        """Each level's alert ``threshold``: its own, else its product's, else ``default``
+        (the configured default unless given)."""
+        default = low_stock_default() if default is None else default
+        threshold = Coalesce(F("low_stock_threshold"), F("product__low_stock_threshold"), Value(default))
+        return self.annotate(threshold=threshold)
 
 
 class StockLevel(models.Model):
@@ -197,9 +206,7 @@ class StockLevel(models.Model):
 
     @property
     def available(self) -> int:
-        """What can be promised now: the one definition of availability (queries use the
-        ``available`` alias of ``StockLevelQuerySet.with_available``, the same rule in SQL)."""
-        return self.on_hand - self.live_reserved
+        return units_available(self.on_hand, self.live_reserved)
 
 
 class MovementKind(models.TextChoices):

@@ -24,4 +24,3 @@ def can_move_stock_at(actor: Actor, location: Location | int | None) -> bool:
 
 def can_write_catalogue(actor: Actor) -> bool:
     return actor.is_integration or actor.is_admin
-

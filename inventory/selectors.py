@@ -11,17 +11,35 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar, overload
+from typing import NamedTuple, TypeVar, overload
 
-from django.db import connection
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from omni.actor import Actor
 from omni.models import Location
+from omni.prepared import PreparedRead
 
 from .errors import UnknownProduct
-from .models import ChannelPrice, Product, Reservation, StockLevel, StockMovement, low_stock_default
+from .models import ChannelPrice, Product, Reservation, StockLevel, StockMovement, low_stock_default, units_available
+
+
+class StockFigures(NamedTuple):
+    """One level's figures as the stock answers give them (a location that never held the
+    product: zeros)."""
+
+    sku: str
+    location: str  # the location's code
+    on_hand: int
+    live_reserved: int  # unexpired reservations only
+
+    @property
+    def available(self) -> int:
+        return units_available(self.on_hand, self.live_reserved)
+
+    @classmethod
+    def of(cls, level: StockLevel) -> StockFigures:
+        return cls(level.product.sku, level.location.code, level.on_hand, level.live_reserved)
 
 
 @dataclass(frozen=True)
@@ -31,11 +49,14 @@ class StockRow:
     location_id: int
     location_name: str
     on_hand: int
-    reserved: int  # unexpired reservations only
-    available: int
+    live_reserved: int  # unexpired reservations only
     click_and_collect: bool
     is_own: bool = False
     threshold: int | None = None
+
+    @property
+    def available(self) -> int:
+        return units_available(self.on_hand, self.live_reserved)
 
     @property
     def is_low(self) -> bool:
@@ -102,57 +123,91 @@ def price_for(product: Product, channel: str | None) -> Decimal:
 
 
 # --- stock --------------------------------------------------------------------------------
-# The two availability reads below are the website's and the terminals' hottest requests.
-# They are one hand-written SQL statement each (portable: SQLite and PostgreSQL) because
-# building the equivalent ORM query with its correlated subquery costs more CPU than
-# running it. ``StockLevelQuerySet.with_available`` is the ORM twin used everywhere else;
-# tests check that both agree.
-def _expired_sql(scope: str) -> str:
-    return (
-        f"SELECT {scope}, SUM(quantity) AS expired FROM {Reservation._meta.db_table} "  # noqa: S608 # nosec B608 # model table names; values are parameters
-        f"WHERE status = %s AND expires_at <= %s AND "
+# The reads below are the website's and the terminals' hottest requests. Each is built from
+# ``StockLevelQuerySet.with_available`` like every other read of availability, and prepared
+# once per process (``omni.prepared``: building that queryset costs more than running it).
+_ACTIVE_LOCATIONS = PreparedRead(
+    lambda: (
+        Location.objects.filter(is_active=True)
+        .order_by("kind", "name")
+        .values_list("pk", "code", "name", "click_and_collect")
     )
+)
+_LEVELS_OF_PRODUCT = PreparedRead(
+    lambda product, now, default_threshold: (
+        StockLevel.objects.filter(product_id=product)
+        .with_available(now)
+        .with_threshold(default=default_threshold)
+        .values_list("location_id", "on_hand", "live_reserved", "threshold")
+    )
+)
+
+
+_KNOWN_SKUS = PreparedRead(lambda skus: Product.objects.filter(sku__in=skus).order_by("sku").values_list("sku"))
+_LEVELS_AT_LOCATION = PreparedRead(
+    lambda skus, location, now: (
+        StockLevel.objects.filter(product__sku__in=skus, location_id=location)
+        .with_available(now)
+        .values_list("product__sku", "on_hand", "live_reserved")
+    )
+)
+_LEVELS_EVERYWHERE = PreparedRead(
+    lambda skus, now: (
+        StockLevel.objects.filter(product__sku__in=skus, location__is_active=True)
+        .with_available(now)
+        .order_by("product__sku", "location__kind", "location__name")
+        .values_list("product__sku", "location__code", "on_hand", "live_reserved")
+    )
+)
+
+
+_PRODUCT_ID = PreparedRead(lambda sku: Product.objects.filter(sku=sku).values_list("pk"))
+
+
+def stock_for_sku(*, sku: str, actor: Actor | None = None) -> list[StockRow]:
+    """``stock_for_product`` of the product with this SKU (``UnknownProduct`` otherwise),
+    in three prepared queries: the website's hottest read."""
+    found = _PRODUCT_ID.rows(sku=sku)
+    if not found:
+        raise UnknownProduct(sku=sku)
+    return _stock_everywhere(product_id=found[0][0], sku=sku, actor=actor)
 
 
 def stock_for_product(*, product: Product, actor: Actor | None = None) -> list[StockRow]:
-    """Every active location's stock of one product, the actor's own locations first."""
+    """Every active location's stock of one product (zeros where it holds none), the
+    actor's own locations first. Two queries."""
+    return _stock_everywhere(product_id=product.pk, sku=product.sku, actor=actor)
+
+
+def _stock_everywhere(*, product_id: int, sku: str, actor: Actor | None) -> list[StockRow]:
     own = actor.location_ids if actor else frozenset()
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    sql = (
-        "SELECT l.id, l.code, l.name, l.click_and_collect, COALESCE(s.on_hand, 0), "  # noqa: S608 # nosec B608 # model table names; values are parameters
-        "COALESCE(s.reserved, 0) - COALESCE(x.expired, 0), COALESCE(s.low_stock_threshold, %s) "
-        f"FROM {Location._meta.db_table} l "
-        f"LEFT JOIN {StockLevel._meta.db_table} s ON s.location_id = l.id AND s.product_id = %s "
-        f"LEFT JOIN ({_expired_sql('location_id')} product_id = %s GROUP BY location_id) x "
-        "ON x.location_id = l.id "
-        "WHERE l.is_active = %s ORDER BY l.kind, l.name"
-    )
-    threshold = product.low_stock_threshold if product.low_stock_threshold is not None else low_stock_default()
-    params: list[Any] = [threshold, product.pk, Reservation.Status.ACTIVE, now, product.pk, True]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
+    levels = {
+        location_id: (on_hand, reserved, threshold)
+        for location_id, on_hand, reserved, threshold in _LEVELS_OF_PRODUCT.rows(
+            product=product_id, now=timezone.now(), default_threshold=low_stock_default()
+        )
+    }
     rows = [
         StockRow(
-            sku=product.sku,
+            sku=sku,
             location=code,
             location_id=location_id,
             location_name=name,
             on_hand=on_hand,
-            reserved=reserved,
-            available=on_hand - reserved,
+            live_reserved=reserved,
             click_and_collect=bool(click_and_collect),
             is_own=location_id in own,
-            threshold=threshold_value,
+            threshold=threshold,
         )
-        for location_id, code, name, click_and_collect, on_hand, reserved, threshold_value in fetched
+        for location_id, code, name, click_and_collect in _ACTIVE_LOCATIONS.rows()
+        for on_hand, reserved, threshold in [levels.get(location_id, (0, 0, None))]
     ]
     return sorted(rows, key=lambda row: not row.is_own)
 
 
-class _LevelRows(Sequence[dict]):
-    """Every location's rows of some SKUs, sliced by the database: what a paginator needs
-    (``count()`` and slicing), one query each."""
+class _LevelRows(Sequence[StockFigures]):
+    """Every active location's levels of some SKUs, sliced by the database: what a
+    paginator needs (``count()`` and slicing), one query each."""
 
     def __init__(self, skus: list[str]) -> None:
         self.skus = skus
@@ -161,12 +216,12 @@ class _LevelRows(Sequence[dict]):
         return StockLevel.objects.filter(product__sku__in=self.skus, location__is_active=True).count()
 
     @overload
-    def __getitem__(self, window: int) -> dict: ...
+    def __getitem__(self, window: int) -> StockFigures: ...
 
     @overload
-    def __getitem__(self, window: slice) -> list[dict]: ...
+    def __getitem__(self, window: slice) -> list[StockFigures]: ...
 
-    def __getitem__(self, window: int | slice) -> dict | list[dict]:
+    def __getitem__(self, window: int | slice) -> StockFigures | list[StockFigures]:
         if isinstance(window, int):
             rows = self[window : window + 1] if window >= 0 else []
             if not rows:
@@ -178,66 +233,29 @@ class _LevelRows(Sequence[dict]):
         stop = window.stop if window.stop is not None else start + 10_000
         if not self.skus or stop <= start:
             return []
-        marks = ", ".join(["%s"] * len(self.skus))
-        sql = (
-            "SELECT p.sku, l.code, s.on_hand, s.reserved - COALESCE(x.expired, 0) "  # noqa: S608 # nosec B608 # see above
-            f"FROM {StockLevel._meta.db_table} s "
-            f"JOIN {Product._meta.db_table} p ON p.id = s.product_id "
-            f"JOIN {Location._meta.db_table} l ON l.id = s.location_id "
-            f"LEFT JOIN ({_expired_sql('product_id, location_id')} product_id IN "
-            f"(SELECT id FROM {Product._meta.db_table} WHERE sku IN ({marks})) GROUP BY product_id, location_id) x "
-            "ON x.product_id = s.product_id AND x.location_id = s.location_id "
-            f"WHERE p.sku IN ({marks}) AND l.is_active = %s "
-            "ORDER BY p.sku, l.kind, l.name LIMIT %s OFFSET %s"
-        )
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        params = [Reservation.Status.ACTIVE, now, *self.skus, *self.skus, True, stop - start, start]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [
-                {"sku": sku, "location_code": code, "on_hand": on_hand, "live_reserved": reserved}
-                for sku, code, on_hand, reserved in cursor.fetchall()
-            ]
+        fetched = _LEVELS_EVERYWHERE.rows(skus=self.skus, now=timezone.now(), window=(start, stop))
+        return [StockFigures(*row) for row in fetched]
 
-    def __iter__(self) -> Iterator[dict]:
+    def __iter__(self) -> Iterator[StockFigures]:
         return iter(self[0 : len(self)])
 
 
-def stock_rows(*, skus: Iterable[str], location: Location | None = None) -> Sequence[dict]:
-    """Rows ``{sku, location_code, on_hand, live_reserved}`` of these SKUs (available is
-    on hand - live reserved).
+def stock_rows(*, skus: Iterable[str], location: Location | None = None) -> Sequence[StockFigures]:
+    """The figures of these SKUs' levels.
 
     At ``location``: a list, one row per known SKU (zeros where the location never held
-    it), in one query. Everywhere: one row per level, sliced (paginated) by the database.
+    it), in two queries. Everywhere: one row per level, sliced (paginated) by the database.
     """
     skus = sorted(set(skus))
     if location is None:
         return _LevelRows(skus)
     if not skus:
         return []
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    marks = ", ".join(["%s"] * len(skus))
-    sql = (
-        "SELECT p.sku, COALESCE(s.on_hand, 0), COALESCE(s.reserved, 0) - COALESCE(x.expired, 0) "  # noqa: S608 # nosec B608 # model table names; values are parameters
-        f"FROM {Product._meta.db_table} p "
-        f"LEFT JOIN {StockLevel._meta.db_table} s ON s.product_id = p.id AND s.location_id = %s "
-        f"LEFT JOIN ({_expired_sql('product_id')} location_id = %s GROUP BY product_id) x "
-        "ON x.product_id = p.id "
-        f"WHERE p.sku IN ({marks}) ORDER BY p.sku"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [location.pk, Reservation.Status.ACTIVE, now, location.pk, *skus])
-        fetched = cursor.fetchall()
-    return [
-        {
-            "sku": sku,
-            "location_code": location.code,
-            "on_hand": on_hand,
-            "live_reserved": reserved,
-            "available": on_hand - reserved,
-        }
-        for sku, on_hand, reserved in fetched
-    ]
+    levels = {
+        sku: (on_hand, reserved)
+        for sku, on_hand, reserved in _LEVELS_AT_LOCATION.rows(skus=skus, location=location.pk, now=timezone.now())
+    }
+    return [StockFigures(sku, location.code, *levels.get(sku, (0, 0))) for (sku,) in _KNOWN_SKUS.rows(skus=skus)]
 
 
 def availability(*, skus: Iterable[str], location: Location | None = None) -> list[StockRow]:
@@ -246,14 +264,13 @@ def availability(*, skus: Iterable[str], location: Location | None = None) -> li
     locations = {loc.code: loc for loc in ([location] if location else Location.objects.filter(is_active=True))}
     return [
         StockRow(
-            sku=row["sku"],
-            location=row["location_code"],
-            location_id=locations[row["location_code"]].pk,
-            location_name=locations[row["location_code"]].name,
-            on_hand=row["on_hand"],
-            reserved=row["live_reserved"],
-            available=row["on_hand"] - row["live_reserved"],
-            click_and_collect=locations[row["location_code"]].click_and_collect,
+            sku=row.sku,
+            location=row.location,
+            location_id=locations[row.location].pk,
+            location_name=locations[row.location].name,
+            on_hand=row.on_hand,
+            live_reserved=row.live_reserved,
+            click_and_collect=locations[row.location].click_and_collect,
         )
         for row in stock_rows(skus=skus, location=location)
     ]
@@ -261,7 +278,7 @@ def availability(*, skus: Iterable[str], location: Location | None = None) -> li
 
 def available_at(*, skus: Iterable[str], location: Location) -> dict[str, int]:
     """What can be promised now at ``location``, by SKU (0 for unknown SKUs)."""
-    rows = {row["sku"]: row["on_hand"] - row["live_reserved"] for row in stock_rows(skus=skus, location=location)}
+    rows = {row.sku: row.available for row in stock_rows(skus=skus, location=location)}
     return {sku: rows.get(sku, 0) for sku in skus}
 
 

@@ -230,15 +230,24 @@ def _product_form(request, sku, *, form_name: str, make_form, act):
 def movement_create(request, sku):
     def act(product, data, actor):
         level = services.stock_move(
-            sku=product.sku, location=data["location"], kind=data["kind"], quantity=data["quantity"],
-            reason=data["reason"], actor=actor,
+            sku=product.sku,
+            location=data["location"],
+            kind=data["kind"],
+            quantity=data["quantity"],
+            reason=data["reason"],
+            actor=actor,
         )
         return _("%(location)s now holds %(on_hand)s on hand, %(available)s available.") % {
-            "location": level.location.name, "on_hand": level.on_hand, "available": level.available,
+            "location": level.location.name,
+            "on_hand": level.on_hand,
+            "available": level.available,
         }
 
     return _product_form(
-        request, sku, form_name="movement_form", act=act,
+        request,
+        sku,
+        form_name="movement_form",
+        act=act,
         make_form=lambda actor: MovementForm(request.POST, locations=_movable_locations(actor)),
     )
 
@@ -252,12 +261,18 @@ def transfer_create(request, sku):
 
     def act(product, data, actor):
         transfer = services.stock_transfer(
-            sku=product.sku, from_location=data["from_location"], to_location=data["to_location"],
-            quantity=data["quantity"], reason=data["reason"], actor=actor,
+            sku=product.sku,
+            from_location=data["from_location"],
+            to_location=data["to_location"],
+            quantity=data["quantity"],
+            reason=data["reason"],
+            actor=actor,
         )
         return _("%(quantity)s moved from %(source)s to %(target)s (%(reference)s).") % {
-            "quantity": data["quantity"], "source": transfer.source.location.name,
-            "target": transfer.target.location.name, "reference": transfer.reference,
+            "quantity": data["quantity"],
+            "source": transfer.source.location.name,
+            "target": transfer.target.location.name,
+            "reference": transfer.reference,
         }
 
     return _product_form(request, sku, form_name="transfer_form", make_form=make_form, act=act)
@@ -273,11 +288,15 @@ def threshold_set(request, sku):
         if level.low_stock_threshold is None:
             return _("%(location)s now alerts at the product's threshold.") % {"location": data["location"].name}
         return _("%(location)s now alerts at %(threshold)s available or fewer.") % {
-            "location": data["location"].name, "threshold": level.low_stock_threshold,
+            "location": data["location"].name,
+            "threshold": level.low_stock_threshold,
         }
 
     return _product_form(
-        request, sku, form_name="threshold_form", act=act,
+        request,
+        sku,
+        form_name="threshold_form",
+        act=act,
         make_form=lambda actor: ThresholdForm(request.POST, locations=_movable_locations(actor)),
     )
 

@@ -36,7 +36,8 @@ BUDGETS: dict[str, tuple[str, int, str]] = {
     # The products, then their channel prices (one prefetch, inventory.selectors).
     "GET /products/": ("lines", 2, "web"),
     "GET /products/{sku}/": ("locations", 2, "web"),
-    "GET /stock/{sku}/": ("locations", 2, "web"),
+    # The product, its levels, the active locations (three prepared statements).
+    "GET /stock/{sku}/": ("locations", 3, "web"),
     "GET /stock/?skus=": ("locations", 2, "web"),
     "GET /customers/{id}/": ("lines", 3, "call_centre"),  # customer, channels, segments
     # Over 3: the customer, then one read per kind of entry (contacts, messages, consents,

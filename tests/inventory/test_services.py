@@ -115,7 +115,7 @@ def test_expired_reservations_stop_counting_at_once_and_are_swept_once(product, 
     )
     Reservation.objects.update(expires_at=past)  # time passes
     [row] = availability(skus=[product.sku], location=store)
-    assert (row.reserved, row.available) == (0, 3)
+    assert (row.live_reserved, row.available) == (0, 3)
     assert level_of(product, store).reserved == 3  # the sweeper has not run yet
     assert services.reservations_expire() == 1
     assert services.reservations_expire() == 0
@@ -215,7 +215,7 @@ def test_movement_kinds_are_the_contracts():
     assert {MovementKind.RECEIPT, MovementKind.ADJUSTMENT, MovementKind.COUNT} == {"receipt", "adjustment", "count"}
 
 
-def test_hand_written_availability_reads_agree_with_the_orm(product, store, other_store, warehouse, erp_actor):
+def test_prepared_availability_reads_agree_with_the_model(product, store, other_store, warehouse, erp_actor):
     from inventory.selectors import stock_for_product, stock_rows
 
     other = ProductFactory(sku="OTHER")
@@ -244,26 +244,20 @@ def test_hand_written_availability_reads_agree_with_the_orm(product, store, othe
     }
     assert orm[(product.sku, "paris")] == (5, 2, 3)
     by_hand = {
-        (row.sku, row.location): (row.on_hand, row.reserved, row.available)
+        (row.sku, row.location): (row.on_hand, row.live_reserved, row.available)
         for row in stock_for_product(product=product)
     }
     assert by_hand == {key: value for key, value in orm.items() if key[0] == product.sku}
     everywhere = stock_rows(skus=[product.sku, "OTHER", "NOPE"])
     assert len(everywhere) == 6
     assert {
-        (row["sku"], row["location_code"]): (
-            row["on_hand"],
-            row["live_reserved"],
-            row["on_hand"] - row["live_reserved"],
-        )
-        for row in everywhere
+        (row.sku, row.location): (row.on_hand, row.live_reserved, row.available) for row in everywhere
     } == orm
-    assert [row["sku"] for row in everywhere[4:10]] == ["OTHER", "OTHER"]
+    assert [row.sku for row in everywhere[4:10]] == ["OTHER", "OTHER"]
     for location in (store, other_store, warehouse):
         rows = stock_rows(skus=[product.sku, "OTHER", "NOPE"], location=location)
         assert {
-            (row["sku"], location.code): (row["on_hand"], row["live_reserved"], row["on_hand"] - row["live_reserved"])
-            for row in rows
+            (row.sku, row.location): (row.on_hand, row.live_reserved, row.available) for row in rows
         } == {key: value for key, value in orm.items() if key[1] == location.code}
 
 

@@ -11,7 +11,7 @@ nothing. After every step the database must agree with the model and with itself
 
 - every level: on hand >= 0 and 0 <= reserved <= on hand, equal to the model's;
 - reservations: the same rows in the same states as the model's;
-- available = on hand - unexpired holds, through every availability read (the raw SQL
+- available = on hand - unexpired holds, through every availability read (the prepared
   selectors and the ORM's ``with_available``), including while an expired hold waits for
   the sweeper;
 - the ledger: the audit (``ledger_mismatches``, what ``inventory_audit`` runs) finds nothing,
