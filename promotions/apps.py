@@ -23,3 +23,12 @@ class PromotionsConfig(AppConfig):
             Seeder("promotions", seed_promotions),
         )
         customers_merged.connect(receivers.repoint_merged_customer, dispatch_uid="promotions-customers-merged")
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from .models import Promotion
+
+        post_save.connect(receivers.promotion_changed, sender=Promotion, dispatch_uid="promotions-pricing-saved")
+        post_delete.connect(receivers.promotion_changed, sender=Promotion, dispatch_uid="promotions-pricing-deleted")
+        m2m_changed.connect(
+            receivers.promotion_changed, sender=Promotion.segments.through, dispatch_uid="promotions-pricing-segments"
+        )

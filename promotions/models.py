@@ -156,6 +156,27 @@ class Promotion(models.Model):
         return engine.PromotionSpec.from_values(row, [segment.pk for segment in self.segments.all()])
 
 
+class PricingVersion(models.Model):
+    """One row: a value every change of a promotion replaces (``services.pricing_changed``).
+
+    Each process keeps the promotions it prices with under the value it read with them
+    (``promotions.running``) and reloads them when the row holds another. A fresh random
+    value rather than a counter: a change rolled back and another one made could both
+    count to the same number, and leave a process pricing with the first."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.UUIDField(default=uuid.uuid4)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pricing version")
+        verbose_name_plural = _("pricing versions")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="one_pricing_version")]
+
+    def __str__(self) -> str:
+        return str(self.version)
+
+
 class DiscountCode(models.Model):
     class State(models.TextChoices):
         AVAILABLE = "available", _("Available")

@@ -20,7 +20,8 @@ from inventory.models import Product
 from inventory.selectors import price_for, products_by_sku
 
 from .engine import LineInput, PricedCart, price
-from .selectors import codes_check, codes_load, customer_segment_ids, limited_ids, running_specs, usage_for
+from .running import promotions_for
+from .selectors import codes_check, codes_load, customer_segment_ids, limited_ids, usage_for
 
 # The most units of one SKU a line may hold, wherever lines are priced: a quote, a cart, an
 # order, the endless-aisle form. One figure, so that a quote never prices what an order refuses.
@@ -49,7 +50,7 @@ def price_cart(
     inputs = _line_inputs(lines, channel=channel, products=products)
     segment_ids = customer_segment_ids(customer)
     loaded = codes_load(codes)
-    specs = running_specs(now=now)
+    specs = promotions_for(inputs, now=now)
     # One read of the counted uses decides both whether an entered code is accepted and
     # whether its promotion still applies: two reads let an order committed in between
     # accept a code and then drop its promotion, a full-price order carrying the code.

@@ -65,15 +65,17 @@ def _json_list(text: str | None) -> list:
     return parsed
 
 
-def running_specs(*, now: datetime) -> list[engine.PromotionSpec]:
-    """Every running promotion as the engine sees it, in one query: the segments come in
-    through a LEFT JOIN (one row per promotion and segment, folded here). The JSON columns
-    are read as text and parsed here: Django's JSON converter dominated the load time."""
+def current_specs(*, now: datetime) -> list[engine.PromotionSpec]:
+    """Every active promotion not ended by ``now`` (running or still to start) as the
+    engine sees it, in one query: the segments come in through a LEFT JOIN (one row per promotion and
+    segment, folded here). The JSON columns are read as text and parsed here: Django's
+    JSON converter dominated the load time."""
     json_fields = ("channels", "skus", "categories")
     plain = [name for name in engine.SPEC_FIELDS if name not in json_fields]
     rows = (
-        Promotion.objects.running(now)
-        .order_by()
+        Promotion.objects.filter(is_active=True)
+        .exclude(ends_at__lte=now)
+        .order_by("pk")
         .annotate(**{f"{name}_text": Cast(name, TextField()) for name in json_fields})
         .values_list(*plain, *(f"{name}_text" for name in json_fields), "segments__id")
     )

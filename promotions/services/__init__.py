@@ -4,6 +4,7 @@
 from .campaigns import campaign_create, campaign_deliver, campaign_preview, campaign_send, render_text
 from .codes import code_check, code_redeem, code_release, codes_generate, redemptions_record
 from .customers import redemptions_repoint
+from .pricing_version import pricing_changed
 from .promotions import promotion_create, promotion_errors, promotion_update
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "code_redeem",
     "code_release",
     "codes_generate",
+    "pricing_changed",
     "promotion_create",
     "promotion_errors",
     "promotion_update",

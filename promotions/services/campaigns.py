@@ -26,6 +26,7 @@ from ..codes import normalise_prefix, random_code
 from ..errors import CampaignAlreadySent, InvalidPromotion, PromotionNotRunning
 from ..models import Campaign, CampaignRecipient, DiscountCode, Promotion
 from ..signals import campaign_message_sent
+from .pricing_version import pricing_changed
 
 logger = logging.getLogger(__name__)
 PLACEHOLDERS = ("{first_name}", "{code}", "{store}")
@@ -130,9 +131,10 @@ def campaign_send(*, campaign: Campaign, actor: Actor) -> Campaign:
     campaign.sent_by = actor.label
     campaign.save(update_fields=["status", "audience", "started_at", "finished_at", "sent_by"])
     # A promotion with generated codes applies only when a code is entered (contract).
-    Promotion.objects.filter(pk=campaign.promotion_id, requires_code=False).update(
+    if Promotion.objects.filter(pk=campaign.promotion_id, requires_code=False).update(
         requires_code=True, updated_by=actor.label
-    )
+    ):
+        pricing_changed()  # a queryset update sends no model signal
     campaign_id = campaign.pk
     transaction.on_commit(lambda: _dispatch(campaign_deliver_task, campaign_id))
     return campaign
