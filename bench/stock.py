@@ -12,6 +12,9 @@ full WSGI stack in this process (middleware, token authentication, throttling, D
 - ``GET /api/v1/stock/{sku}/``           one SKU across every location
 - ``GET /api/v1/stock/?skus=<50>&location=CODE``   a 50-SKU batch at one location
 - ``GET /api/v1/stock/?skus=<50>``       a 50-SKU batch everywhere (1,000 rows, paginated 200)
+- the one-SKU read again with request logging on, as production logs (INFO, JSON lines,
+  masked; written to /dev/null): the other cases run with logging at ERROR, so the
+  difference is what logging costs a request (goal: under 5 %)
 
 and prints requests per second (best of several interleaved rounds, which cancels most of
 a noisy machine's variation), the ratio to the floor, and SQL queries per request.
@@ -21,6 +24,8 @@ Not part of the test run.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import os
 import sys
 import tempfile
@@ -155,7 +160,28 @@ def probe(client, path: str, token: str) -> tuple[int, int]:
     return len(queries), len(response.content)
 
 
-def rate(client, path: str, token: str, seconds: float) -> float:
+@contextlib.contextmanager
+def request_logging():
+    """Every request's lines at INFO through Omni's handler (JSON, masked), into /dev/null."""
+    root, structlog_logger = logging.getLogger(), logging.getLogger("django_structlog")
+    levels = root.level, structlog_logger.level
+    with open(os.devnull, "w") as sink:
+        streams = [handler.setStream(sink) for handler in root.handlers]
+        root.setLevel(logging.INFO)
+        structlog_logger.setLevel(logging.INFO)
+        try:
+            yield
+        finally:
+            root.setLevel(levels[0])
+            structlog_logger.setLevel(levels[1])
+            for handler, stream in zip(root.handlers, streams, strict=True):
+                handler.setStream(stream)
+
+
+def rate(client, path: str, token: str, seconds: float, *, logged: bool = False) -> float:
+    if logged:
+        with request_logging():
+            return rate(client, path, token, seconds)
     headers = {"Authorization": f"Token {token}"}
     count, started = 0, time.perf_counter()
     deadline = started + seconds
@@ -180,30 +206,36 @@ def main() -> None:
     token, skus, location = build(args.locations, args.skus)
     client = Client()
     batch = ",".join(skus[:50])
-    cases = [
-        ("floor: GET /api/v1/stock/ping/", "/api/v1/stock/ping/"),
-        (f"one SKU x {args.locations} locations", f"/api/v1/stock/{skus[0]}/"),
-        (f"{len(skus[:50])}-SKU batch at one location", f"/api/v1/stock/?skus={batch}&location={location}"),
-        (f"{len(skus[:50])}-SKU batch everywhere (page 200)", f"/api/v1/stock/?skus={batch}&page_size=200"),
+    one_sku = f"/api/v1/stock/{skus[0]}/"
+    cases = [  # (label, path, logged)
+        ("floor: GET /api/v1/stock/ping/", "/api/v1/stock/ping/", False),
+        (f"one SKU x {args.locations} locations", one_sku, False),
+        (f"{len(skus[:50])}-SKU batch at one location", f"/api/v1/stock/?skus={batch}&location={location}", False),
+        (f"{len(skus[:50])}-SKU batch everywhere (page 200)", f"/api/v1/stock/?skus={batch}&page_size=200", False),
+        (f"one SKU x {args.locations} locations, request logging on", one_sku, True),
     ]
     print(
         f"database: {connection.vendor} ({url.split('@')[-1]}), {args.locations} locations, {len(skus)} SKUs; "
         f"one process, in-process WSGI (Django test client); best of {args.rounds} interleaved rounds "
         f"of {args.seconds / args.rounds:.1f} s per case"
     )
-    probes = {path: probe(client, path, token) for _label, path in cases}
-    best = {path: 0.0 for _label, path in cases}
+    probes = {path: probe(client, path, token) for _label, path, _logged in cases}
+    best = {label: 0.0 for label, _path, _logged in cases}
     for _round in range(args.rounds):  # interleaved, so that a noisy neighbour hits every case alike
-        for _label, path in cases:
-            best[path] = max(best[path], rate(client, path, token, args.seconds / args.rounds))
-    print(f"{'case':45} {'req/s':>9} {'vs floor':>9} {'queries':>8} {'bytes':>7}")
-    floor = best[cases[0][1]]
-    for label, path in cases:
+        for label, path, logged in cases:
+            best[label] = max(best[label], rate(client, path, token, args.seconds / args.rounds, logged=logged))
+    print(f"{'case':60} {'req/s':>9} {'vs floor':>9} {'queries':>8} {'bytes':>7}")
+    floor = best[cases[0][0]]
+    for label, path, logged in cases:
         queries, size = probes[path]
-        print(f"{label:45} {best[path]:9.0f} {best[path] / floor:9.2f} {queries:8d} {size:7d}")
-        emit("stock", f"{label} ({connection.vendor}, in-process)", best[path], "req/s")
-        if path != cases[0][1]:
+        print(f"{label:60} {best[label]:9.0f} {best[label] / floor:9.2f} {queries:8d} {size:7d}")
+        emit("stock", f"{label} ({connection.vendor}, in-process)", best[label], "req/s")
+        if path != cases[0][1] and not logged:
             emit("stock", f"{label}: SQL queries", queries, "per request")
+    unlogged, logged_rate = best[cases[1][0]], best[cases[-1][0]]
+    cost = 100 * (1 - logged_rate / unlogged)
+    print(f"request logging costs {cost:.1f} % of a one-SKU read (goal: under 5 %)")
+    emit("stock", "request logging, share of a one-SKU read (goal < 5)", cost, "%")
     if connection.vendor == "sqlite":
         Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
 

@@ -4,6 +4,7 @@ Unset variables give the embedded defaults that let `make run` work on a bare ma
 SQLite, Celery tasks run inline, SMS and e-mail printed to the console.
 """
 
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -385,6 +386,9 @@ configure_structlog()
 # sends a well-formed one; omni.observability.RequestIdMiddleware echoes it back.
 DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# One line per request, request_finished (method, path, status, ids, duration is the
+# load balancer's); request_started only at DEBUG: a second line cost a stock read 4 %.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
 
 # --- Metrics --------------------------------------------------------------------------
 # /metrics answers these addresses (or networks), or a bearer token when one is set.
