@@ -387,7 +387,7 @@ configure_structlog()
 DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
 # One line per request, request_finished (method, path, status, ids, duration is the
-# load balancer's); request_started only at DEBUG: a second line cost a stock read 4 %.
+# load balancer's); request_started only at DEBUG: a second line cost a stock read some 2 %.
 DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
 
 # --- Metrics --------------------------------------------------------------------------
