@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django_htmx.middleware import HtmxDetails
 
 from .error_pages import api_error, is_api
 from .errors import ErrorCode
@@ -57,3 +59,30 @@ class RejectNullCharactersMiddleware:
 
 def _has_null(query_dict) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in query_dict.lists())
+
+
+class PageDetails(HtmxDetails):
+    """``request.htmx`` as the views read it: true when htmx asks for a fragment to swap
+    in. htmx restoring a page from history (Back, with the page not in its own cache)
+    sends HX-Request too, but swaps the whole body in: that request is answered the
+    whole page, as a direct load is."""
+
+    def __bool__(self) -> bool:
+        return super().__bool__() and not self.history_restore_request
+
+
+class HtmxMiddleware:
+    """django-htmx's details on every request (``PageDetails``), and ``Vary: HX-Request``
+    on every page: a URL answers a fragment to htmx and the whole page otherwise, so a
+    browser or proxy cache must never hand one for the other (Back after an in-place
+    search showed the bare fragment)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.htmx = PageDetails(request)
+        response = self.get_response(request)
+        if not is_api(request):
+            patch_vary_headers(response, ("HX-Request",))
+        return response

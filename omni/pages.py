@@ -31,8 +31,8 @@ def refuse(
     else:
         context = {"message": refusal, "code": ""}
         status = status or 403
-    htmx = getattr(request, "htmx", None)  # django-htmx's middleware sets it on every request
-    if not htmx or htmx.history_restore_request:
+    # False for a direct load and for htmx restoring history (omni.middleware.PageDetails).
+    if not getattr(request, "htmx", None):
         return render(request, "omni/refused.html", {**context, "status": status}, status=status)
     response = render(request, "omni/_alert.html", context, status=status)
     if target:

@@ -3,16 +3,16 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
-from django_htmx.middleware import HtmxDetails
 
 from omni.errors import InvalidTransition
+from omni.middleware import PageDetails
 from omni.pages import refuse
 
 
 def _request(**headers):
     request = RequestFactory().post("/somewhere/", headers=headers)
     request.user = AnonymousUser()
-    request.htmx = HtmxDetails(request)
+    request.htmx = PageDetails(request)
     return request
 
 
