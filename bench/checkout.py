@@ -12,7 +12,7 @@ What it does:
 3. counts the SQL queries of one order through Django's full stack, in process;
 4. starts gunicorn on 127.0.0.1 (``--workers`` processes × ``--threads`` threads,
    DEBUG off, the psycopg pool on) and drives it with ``--clients`` keep-alive HTTP clients:
-   - the floor: ``GET /api/v1/stock/ping/`` (token auth, throttling, DRF; no query);
+   - the floor: ``GET /api/v1/stock/ping/`` (token auth, throttling, DRF; one small query);
    - the checkout: ``POST /api/v1/orders/`` (3 lines, click & collect, code ``BENCH5``);
 5. the oversell check: the same clients race for the last 50 units of a fourth product
    (one unit per order) until refused; exactly 50 must succeed, and the stock ledger, the

@@ -8,7 +8,7 @@ that database is flushed), fills it with ``--locations`` locations and products 
 everywhere (with some live and some expired reservations), then serves, through Django's
 full WSGI stack in this process (middleware, token authentication, throttling, DRF):
 
-- ``GET /api/v1/stock/ping/``            the floor: an authenticated DRF view, no query
+- ``GET /api/v1/stock/ping/``            the floor: an authenticated DRF view making one query
 - ``GET /api/v1/stock/{sku}/``           one SKU across every location
 - ``GET /api/v1/stock/?skus=<50>&location=CODE``   a 50-SKU batch at one location
 - ``GET /api/v1/stock/?skus=<50>``       a 50-SKU batch everywhere (1,000 rows, paginated 200)
