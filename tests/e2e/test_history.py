@@ -35,22 +35,36 @@ def _look_stock_up(page: Page) -> None:
     expect(page.locator("#lookup-results")).to_contain_text("E2E-HIST")
 
 
+def _filter_low_stock(page: Page) -> None:
+    page.locator("#low-stock-location").select_option("paris")
+
+
+def _search_promotions(page: Page) -> None:
+    page.get_by_label("Name or shared code").fill("Soldes")
+
+
 UPDATES = [
-    # (page, its heading, the in-place update, what the pushed URL then holds)
-    ("/customers/", "Customers", _search_customers, "q="),
-    ("/orders/", "Orders", _filter_orders, "status=placed"),
-    ("/inventory/", "Stock look-up", _look_stock_up, "q=E2E-HIST"),
+    # (who, page, its heading, the in-place update, what the pushed URL then holds)
+    ("store_manager", "/customers/", "Customers", _search_customers, "q="),
+    ("store_manager", "/orders/", "Orders", _filter_orders, "status=placed"),
+    ("store_manager", "/inventory/", "Stock look-up", _look_stock_up, "q=E2E-HIST"),
+    ("store_manager", "/inventory/low-stock/", "Low stock", _filter_low_stock, "location=paris"),
+    ("marketing", "/promotions/", "Promotions", _search_promotions, "search=Soldes"),
 ]
 
 
-@pytest.mark.parametrize(("path", "heading", "update", "pushed"), UPDATES, ids=["customers", "orders", "stock"])
+@pytest.mark.parametrize(
+    ("role", "path", "heading", "update", "pushed"),
+    UPDATES,
+    ids=["customers", "orders", "stock", "low-stock", "promotions"],
+)
 def test_back_after_an_in_place_update_shows_the_whole_page(
-    logged_in_page, live_server, store, path, heading, update, pushed
+    logged_in_page, live_server, store, role, path, heading, update, pushed
 ):
     CustomerFactory(first_name="Françoise", last_name="Guérin")
     stock(ProductFactory(sku="E2E-HIST", name="Casquette historique", price=Decimal("19.90")), store, 5)
     place_pickup(location=store, lines={"E2E-HIST": 1})
-    page = logged_in_page("store_manager", locations=[store])
+    page = logged_in_page(role, locations=[store])
     page.goto(f"{live_server.url}{path}")
     update(page)
     page.wait_for_url(f"**{pushed}*")
