@@ -176,9 +176,9 @@ def order_action(request, number, action):
             raise Http404
     except DomainError as exc:
         return refuse(request, exc, target=ORDER_ALERT)
-    if request.POST.get("from") == "board":
-        if order.pickup_location is None:  # the board shows click & collect orders only
-            raise RuntimeError(f"Order {order.number}: back to the pickup board, but no pickup location.")
+    # Back to the board the action came from; the board holds click & collect orders only,
+    # so any other order (a stale or hand-made form) answers its own page.
+    if request.POST.get("from") == "board" and order.pickup_location is not None:
         return redirect(f"{reverse('orders:pickup-board')}?location={order.pickup_location.code}")
     return _after_action(request, actor, number)
 

@@ -4,7 +4,7 @@ import pytest
 
 from orders import services
 from orders.models import Order
-from tests.factories.orders import place_pickup, pos_actor, sell_in_store
+from tests.factories.orders import place_delivery, place_pickup, pos_actor, sell_in_store
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,14 @@ def test_mark_ready_and_hand_over_through_the_pages(staff_client, catalogue, sto
     done = client.post(f"/orders/{order.number}/collect/", {"pickup_code": code}, headers={"HX-Request": "true"})
     assert done.status_code == 200 and b"Collected" in done.content
     assert level("CAP-1", store) == (8, 0)
+
+
+def test_an_action_from_the_board_on_a_delivery_order_answers_the_order_page(staff_client, catalogue, warehouse):
+    order = place_delivery(lines={"CAP-1": 1})
+    client = staff_client("store_manager", locations=[warehouse])
+    response = client.post(f"/orders/{order.number}/ship/", {"from": "board"})
+    assert response.status_code == 302 and response.url.endswith(f"/orders/{order.number}/")
+    assert Order.objects.get(pk=order.pk).status == "shipped"
 
 
 def test_other_store_staff_cannot_act(staff_client, catalogue, store, other_store):
