@@ -386,8 +386,8 @@ configure_structlog()
 # sends a well-formed one; omni.observability.RequestIdMiddleware echoes it back.
 DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
-# One line per request, request_finished (method, path, status, ids, duration is the
-# load balancer's); request_started only at DEBUG: a second line cost a stock read some 2 %.
+# One line per request: request_finished carries the method, path, status and ids;
+# request_started only at DEBUG (a second line cost a stock read some 2 %).
 DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
 
 # --- Metrics --------------------------------------------------------------------------

@@ -30,8 +30,7 @@ def _filter_orders(page: Page) -> None:
 
 
 def _look_stock_up(page: Page) -> None:
-    page.locator("#stock-scan-form input[name=q]").fill("E2E-HIST")
-    page.locator("#stock-scan-form input[name=q]").press("Enter")
+    page.get_by_label("Scan a barcode or type a SKU, a name, a category").fill("E2E-HIST")
     expect(page.locator("#lookup-results")).to_contain_text("E2E-HIST")
 
 

@@ -68,3 +68,20 @@ def test_nul_characters_in_an_api_body_are_a_400(api_as, path):
     response = api_as("integration").post(path, body)
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
+
+
+def test_a_page_answers_its_fragment_to_htmx_only_and_says_it_varies_on_that(staff_client, store, api_as):
+    client = staff_client("store_manager", locations=[store])
+    fragment = client.get("/orders/", {"status": "placed"}, headers={"HX-Request": "true"})
+    whole = client.get("/orders/", {"status": "placed"})
+    # htmx restoring history swaps the whole body in: it gets the whole page, as a direct load does.
+    restored = client.get(
+        "/orders/", {"status": "placed"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert b"<html" not in fragment.content and b"<html" in whole.content and b"<html" in restored.content
+    for response in (fragment, whole, restored):
+        assert response.status_code == 200
+        assert "HX-Request" in response["Vary"]
+    # The API answers the same JSON to anyone: it does not vary on htmx.
+    api = api_as("web").get("/api/v1/locations/")
+    assert api.status_code == 200 and "HX-Request" not in api.get("Vary", "")
