@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple, TypeVar, overload
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from omni.actor import Actor
@@ -126,16 +126,18 @@ def price_for(product: Product, channel: str | None) -> Decimal:
 # The reads below are the website's and the terminals' hottest requests. Each is built from
 # ``StockLevelQuerySet.with_available`` like every other read of availability, and prepared
 # once per process (``omni.prepared``: building that queryset costs more than running it).
-_ACTIVE_LOCATIONS = PreparedRead(
-    lambda: (
+_ACTIVE_LOCATIONS = PreparedRead(  # with the id of the product of this SKU (None: no such product)
+    lambda sku: (
         Location.objects.filter(is_active=True)
+        .annotate(product=Subquery(Product.objects.filter(sku=sku).values("pk")))
         .order_by("kind", "name")
-        .values_list("pk", "code", "name", "click_and_collect")
+        .values_list("pk", "code", "name", "click_and_collect", "product")
     )
 )
+_PRODUCT_ID = PreparedRead(lambda sku: Product.objects.filter(sku=sku).values_list("pk"))
 _LEVELS_OF_PRODUCT = PreparedRead(
-    lambda product, now, default_threshold: (
-        StockLevel.objects.filter(product_id=product)
+    lambda sku, now, default_threshold: (
+        StockLevel.objects.filter(product__sku=sku)
         .with_available(now)
         .with_threshold(default=default_threshold)
         .values_list("location_id", "on_hand", "live_reserved", "threshold")
@@ -143,10 +145,18 @@ _LEVELS_OF_PRODUCT = PreparedRead(
 )
 
 
-_KNOWN_SKUS = PreparedRead(lambda skus: Product.objects.filter(sku__in=skus).order_by("sku").values_list("sku"))
+_KNOWN_SKUS = PreparedRead(  # with the id of the active location of this code (None: no such location)
+    lambda skus, location: (
+        Product.objects.filter(sku__in=skus)
+        .annotate(location=Subquery(Location.objects.filter(code=location, is_active=True).values("pk")))
+        .order_by("sku")
+        .values_list("sku", "location")
+    )
+)
+_LOCATION_ID = PreparedRead(lambda code: Location.objects.filter(code=code, is_active=True).values_list("pk"))
 _LEVELS_AT_LOCATION = PreparedRead(
     lambda skus, location, now: (
-        StockLevel.objects.filter(product__sku__in=skus, location_id=location)
+        StockLevel.objects.filter(product__sku__in=skus, location__code=location, location__is_active=True)
         .with_available(now)
         .values_list("product__sku", "on_hand", "live_reserved")
     )
@@ -161,32 +171,24 @@ _LEVELS_EVERYWHERE = PreparedRead(
 )
 
 
-_PRODUCT_ID = PreparedRead(lambda sku: Product.objects.filter(sku=sku).values_list("pk"))
-
-
 def stock_for_sku(*, sku: str, actor: Actor | None = None) -> list[StockRow]:
-    """``stock_for_product`` of the product with this SKU (``UnknownProduct`` otherwise),
-    in three prepared queries: the website's hottest read."""
-    found = _PRODUCT_ID.rows(sku=sku)
-    if not found:
+    """Every active location's stock of the product with this SKU (zeros where it holds
+    none), the actor's own locations first; ``UnknownProduct`` if no product has it.
+
+    The website's hottest read: two prepared queries, the active locations (which also
+    say whether the product exists) and the product's levels.
+    """
+    locations = _ACTIVE_LOCATIONS.rows(sku=sku)
+    known = locations[0][-1] is not None if locations else bool(_PRODUCT_ID.rows(sku=sku))
+    if not known:
         raise UnknownProduct(sku=sku)
-    return _stock_everywhere(product_id=found[0][0], sku=sku, actor=actor)
-
-
-def stock_for_product(*, product: Product, actor: Actor | None = None) -> list[StockRow]:
-    """Every active location's stock of one product (zeros where it holds none), the
-    actor's own locations first. Two queries."""
-    return _stock_everywhere(product_id=product.pk, sku=product.sku, actor=actor)
-
-
-def _stock_everywhere(*, product_id: int, sku: str, actor: Actor | None) -> list[StockRow]:
-    own = actor.location_ids if actor else frozenset()
     levels = {
         location_id: (on_hand, reserved, threshold)
         for location_id, on_hand, reserved, threshold in _LEVELS_OF_PRODUCT.rows(
-            product=product_id, now=timezone.now(), default_threshold=low_stock_default()
+            sku=sku, now=timezone.now(), default_threshold=low_stock_default()
         )
     }
+    own = actor.location_ids if actor else frozenset()
     rows = [
         StockRow(
             sku=sku,
@@ -199,10 +201,15 @@ def _stock_everywhere(*, product_id: int, sku: str, actor: Actor | None) -> list
             is_own=location_id in own,
             threshold=threshold,
         )
-        for location_id, code, name, click_and_collect in _ACTIVE_LOCATIONS.rows()
+        for location_id, code, name, click_and_collect, _product in locations
         for on_hand, reserved, threshold in [levels.get(location_id, (0, 0, None))]
     ]
     return sorted(rows, key=lambda row: not row.is_own)
+
+
+def stock_for_product(*, product: Product, actor: Actor | None = None) -> list[StockRow]:
+    """``stock_for_sku`` of a product in hand. Two queries."""
+    return stock_for_sku(sku=product.sku, actor=actor)
 
 
 class _LevelRows(Sequence[StockFigures]):
@@ -240,22 +247,28 @@ class _LevelRows(Sequence[StockFigures]):
         return iter(self[0 : len(self)])
 
 
-def stock_rows(*, skus: Iterable[str], location: Location | None = None) -> Sequence[StockFigures]:
+def stock_rows(*, skus: Iterable[str], location: str | None = None) -> Sequence[StockFigures]:
     """The figures of these SKUs' levels.
 
-    At ``location``: a list, one row per known SKU (zeros where the location never held
-    it), in two queries. Everywhere: one row per level, sliced (paginated) by the database.
+    At the active ``location`` of this code: a list, one row per known SKU (zeros where
+    the location never held it), in two queries; ``Location.DoesNotExist`` if there is
+    no such location. Everywhere: one row per level, sliced (paginated) by the database.
     """
     skus = sorted(set(skus))
     if location is None:
         return _LevelRows(skus)
-    if not skus:
+    known = _KNOWN_SKUS.rows(skus=skus, location=location) if skus else []
+    if not known:  # nothing says whether the location exists: ask
+        if not _LOCATION_ID.rows(code=location):
+            raise Location.DoesNotExist(location)
         return []
+    if known[0][1] is None:
+        raise Location.DoesNotExist(location)
     levels = {
         sku: (on_hand, reserved)
-        for sku, on_hand, reserved in _LEVELS_AT_LOCATION.rows(skus=skus, location=location.pk, now=timezone.now())
+        for sku, on_hand, reserved in _LEVELS_AT_LOCATION.rows(skus=skus, location=location, now=timezone.now())
     }
-    return [StockFigures(sku, location.code, *levels.get(sku, (0, 0))) for (sku,) in _KNOWN_SKUS.rows(skus=skus)]
+    return [StockFigures(sku, location, *levels.get(sku, (0, 0))) for sku, _location in known]
 
 
 def availability(*, skus: Iterable[str], location: Location | None = None) -> list[StockRow]:
@@ -272,13 +285,13 @@ def availability(*, skus: Iterable[str], location: Location | None = None) -> li
             live_reserved=row.live_reserved,
             click_and_collect=locations[row.location].click_and_collect,
         )
-        for row in stock_rows(skus=skus, location=location)
+        for row in stock_rows(skus=skus, location=location.code if location else None)
     ]
 
 
 def available_at(*, skus: Iterable[str], location: Location) -> dict[str, int]:
     """What can be promised now at ``location``, by SKU (0 for unknown SKUs)."""
-    rows = {row.sku: row.available for row in stock_rows(skus=skus, location=location)}
+    rows = {row.sku: row.available for row in stock_rows(skus=skus, location=location.code)}
     return {sku: rows.get(sku, 0) for sku in skus}
 
 

@@ -36,9 +36,12 @@ BUDGETS: dict[str, tuple[str, int, str]] = {
     # The products, then their channel prices (one prefetch, inventory.selectors).
     "GET /products/": ("lines", 2, "web"),
     "GET /products/{sku}/": ("locations", 2, "web"),
-    # The product, its levels, the active locations (three prepared statements).
-    "GET /stock/{sku}/": ("locations", 3, "web"),
+    # The active locations (saying whether the product exists), then its levels: two
+    # prepared statements.
+    "GET /stock/{sku}/": ("locations", 2, "web"),
     "GET /stock/?skus=": ("locations", 2, "web"),
+    # The known SKUs (saying whether the location exists), then their levels there.
+    "GET /stock/?skus=&location=": ("lines", 2, "web"),
     "GET /customers/{id}/": ("lines", 3, "call_centre"),  # customer, channels, segments
     # Over 3: the customer, then one read per kind of entry (contacts, messages, consents,
     # orders, touchpoints), each from the app that owns it (customers.timeline's registry).
@@ -136,6 +139,8 @@ def scenario(api_as, store, warehouse):
             for location in Location.objects.all():
                 stock(ProductFactory._meta.model.objects.get(sku=sku), location, 5)
             return api, lambda: ("GET", f"/api/v1/stock/?skus={sku}", None, 200)
+        if endpoint == "GET /stock/?skus=&location=":
+            return api, lambda: ("GET", f"/api/v1/stock/?skus={','.join(skus)}&location={store.code}", None, 200)
         if endpoint == "POST /stock/movements/":
             return api, lambda: ("POST", "/api/v1/stock/movements/",
                                  {"sku": sku, "location": store.code, "kind": "receipt", "quantity": 2}, 201)

@@ -201,6 +201,14 @@ def test_batch_stock_by_skus_and_location(api_as, store, warehouse):
         ("B", "warehouse", 1),
     }
     assert "location" in web.get("/api/v1/stock/?skus=A&location=atlantis").json()
+    # Unknown SKUs only: the location is still checked, and a known one answers no rows.
+    unknown = web.get("/api/v1/stock/?skus=NOPE&location=atlantis")
+    assert unknown.status_code == 400
+    assert unknown.json()["location"] == ["Object with code=atlantis does not exist."]
+    assert web.get("/api/v1/stock/?skus=NOPE&location=paris").json()["results"] == []
+    store.is_active = False
+    store.save()
+    assert "location" in web.get("/api/v1/stock/?skus=A&location=paris").json()
     assert "skus" in web.get("/api/v1/stock/").json()
     assert "skus" in web.get("/api/v1/stock/?skus=" + ",".join(f"S{n}" for n in range(201))).json()
 

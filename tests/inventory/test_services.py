@@ -255,7 +255,7 @@ def test_prepared_availability_reads_agree_with_the_model(product, store, other_
     } == orm
     assert [row.sku for row in everywhere[4:10]] == ["OTHER", "OTHER"]
     for location in (store, other_store, warehouse):
-        rows = stock_rows(skus=[product.sku, "OTHER", "NOPE"], location=location)
+        rows = stock_rows(skus=[product.sku, "OTHER", "NOPE"], location=location.code)
         assert {
             (row.sku, row.location): (row.on_hand, row.live_reserved, row.available) for row in rows
         } == {key: value for key, value in orm.items() if key[1] == location.code}
