@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 import structlog
+from django.core.exceptions import ImproperlyConfigured
 
 from omni.observability import mask_personal_data, scrub_sentry_event
 
@@ -27,6 +28,8 @@ _PRE_CHAIN = [
 
 def logging_config(*, level: str, log_format: str) -> dict[str, Any]:
     """Django's LOGGING: every line through one handler, in ``log_format`` (json or console)."""
+    if log_format not in ("json", "console"):
+        raise ImproperlyConfigured("OMNI_LOG_FORMAT must be json or console.")
     return {
         "version": 1,
         "disable_existing_loggers": False,
