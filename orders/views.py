@@ -218,7 +218,9 @@ def pickup_slip(request, number):
     actor = _actor(request)
     order = _order_or_404(actor, number)
     receipt = request.GET.get("format") == "receipt"
-    return render(request, "orders/pickup_slip.html", {"order": order, "receipt": receipt})
+    # The order number as a QR code: the pickup board's scan field opens the order from it.
+    number_code = segno.make(order.number, error="m").svg_data_uri(scale=3 if receipt else 4)
+    return render(request, "orders/pickup_slip.html", {"order": order, "receipt": receipt, "number_code": number_code})
 
 
 # --- endless aisle --------------------------------------------------------------------------------
