@@ -133,7 +133,7 @@ def stock_lookup(request):
         return HttpResponseForbidden()
     query = request.GET.get("q", "").strip()[:100]
     exact = selectors.product_find(code=query) if query else None
-    context = {"query": query, "exact": exact}
+    context = {"query": query, "exact": exact, "may_import": _may_import(actor)}
     if exact is not None:
         context["rows"] = selectors.stock_for_product(product=exact, actor=actor)
         context["total_available"] = selectors.total_available(context["rows"])

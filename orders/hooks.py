@@ -64,7 +64,7 @@ def pickup_panel(actor: Actor) -> dict:
 
 
 def sees_pickup_panel(actor: Actor) -> bool:
-    return may_see_pickups(actor) and bool(actor.location_ids)
+    return may_see_pickups(actor) and bool(actor.location_ids)  # an administrator's has no counts
 
 
 def timeline_entries(customer, limit: int) -> list[dict]:

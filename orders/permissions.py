@@ -66,7 +66,15 @@ def may_read_all_orders(actor: Actor) -> bool:
 
 
 def may_see_pickups(actor: Actor) -> bool:
-    return actor.user is not None and (actor.is_admin or actor.is_store_staff)
+    """Administrators, and staff who work at a location: a call-centre agent (store staff
+    at no location) has no board of its own."""
+    return actor.user is not None and (actor.is_admin or (actor.is_store_staff and bool(actor.location_ids)))
+
+
+def may_order_for_customer(actor: Actor) -> bool:
+    """Staff who sell (at a store or on the phone) place an order for a customer; marketing
+    does not sell."""
+    return actor.user is not None and not actor.is_marketing
 
 
 def may_send_tracking_link(actor: Actor) -> bool:

@@ -29,6 +29,7 @@ from .models import Cart, Fulfilment, Order, OrderStatus
 from .permissions import (
     may_act_on_pickup,
     may_cancel,
+    may_order_for_customer,
     may_read_all_orders,
     may_see_pickups,
     may_ship,
@@ -111,7 +112,7 @@ def order_list(request):
         queryset = queryset.filter(number__icontains=query)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "filters": filters, "query": query, "statuses": OrderStatus.choices,
-               "fulfilments": Fulfilment.choices}
+               "fulfilments": Fulfilment.choices, "may_order": may_order_for_customer(actor)}
     template = "orders/_order_table.html" if request.htmx else "orders/order_list.html"
     return render(request, template, context)
 
@@ -126,6 +127,7 @@ def _detail_context(actor: Actor, order: Order) -> dict:
         "may_ship": not order.is_pickup and may_ship(actor, order),
         "may_cancel": order.is_open and may_cancel(actor, order),
         "return_locations": _return_locations(actor),
+        "may_see_pickups": may_see_pickups(actor),
         "is_returnable": order.status in services.returns.RETURNABLE_STATUSES,
     }
 
@@ -229,7 +231,7 @@ def order_create(request):
     """A store sells what it lacks: delivered from the warehouse (or a ship-from-store
     store) to the customer's home, or collected at another store."""
     actor = _actor(request)
-    if actor.is_marketing:
+    if not may_order_for_customer(actor):
         raise PermissionDenied
     pickup_locations = list(Location.objects.filter(click_and_collect=True, is_active=True).order_by("name"))
     context = {"pickup_locations": pickup_locations, "values": request.POST or {}, "errors": {}}
