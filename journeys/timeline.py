@@ -1,6 +1,6 @@
 """Touchpoints on the customer timeline (a source registered with customers.timeline)."""
 
-from customers.templatetags.customer_tags import channel_label
+from customers.templatetags.customer_tags import source_label
 
 from .models import NOT_A_STEP_TYPES, Touchpoint, TouchpointType
 
@@ -36,7 +36,7 @@ def _summary(touchpoint: Touchpoint) -> str:
         return f"{label}: {touchpoint.sku}"
     if touchpoint.type == TouchpointType.ORDER_TRACKED and touchpoint.properties.get("order"):
         via = touchpoint.properties.get("via")
-        return f"{label}: {touchpoint.properties['order']}" + (f" ({channel_label(via)})" if via else "")
+        return f"{label}: {touchpoint.properties['order']}" + (f" ({source_label(via)})" if via else "")
     if touchpoint.location is not None:
         return f"{label}: {touchpoint.location.name}"
     page = touchpoint.properties.get("path") or touchpoint.properties.get("url")

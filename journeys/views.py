@@ -93,9 +93,9 @@ def _figures(period, store) -> dict:
 
 
 def _tracking_labelled(tracking: dict) -> dict:
-    from customers.templatetags.customer_tags import channel_label
+    from customers.templatetags.customer_tags import source_label
 
-    return {**tracking, "by_via": {channel_label(via): row for via, row in tracking["by_via"].items()}}
+    return {**tracking, "by_via": {source_label(via): row for via, row in tracking["by_via"].items()}}
 
 
 def _labelled(redemptions: dict, labels: dict) -> dict:

@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TypedDict
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.formats import number_format
 from rest_framework import serializers
 
 CENT = Decimal("0.01")
@@ -30,6 +32,20 @@ def to_money(value: Decimal | int | str) -> Decimal:
 
 def currency() -> str:
     return settings.OMNI_CURRENCY
+
+
+CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
+
+
+def money_text(amount: Decimal | int | str) -> str:
+    """An amount as the active language writes it: ``21,52 €`` in French, ``€21.52`` in
+    English. Every amount a person reads (pages, messages) is written here."""
+    code = currency()
+    symbol = CURRENCY_SYMBOLS.get(code, code)
+    number = number_format(to_money(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+    if (translation.get_language() or "").startswith("fr"):
+        return f"{number}\u00a0{symbol}"
+    return f"{symbol}{number}" if len(symbol) == 1 else f"{symbol}\u00a0{number}"
 
 
 class MoneyField(serializers.DecimalField):

@@ -30,11 +30,10 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from omni.channels import Channel
-from omni.money import currency
+from omni.money import currency, money_text
 
 from .models import Fulfilment, Order, OrderStatus, Payment
 
@@ -59,7 +58,6 @@ STEPS: dict[str, tuple[OrderStatus, ...]] = {
     Fulfilment.DELIVERY: (OrderStatus.PLACED, OrderStatus.SHIPPED, OrderStatus.DELIVERED),
     Fulfilment.IN_STORE: (OrderStatus.COMPLETED,),
 }
-CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
 
 
 class _TrackingSigner(signing.Signer):
@@ -127,16 +125,6 @@ def tracking_link_works(order: Order, *, now: datetime | None = None, returns=No
     returns = order.returns.all() if returns is None else returns
     last_change = max([order.closed_at, *(order_return.created_at for order_return in returns)])
     return now <= last_change + timedelta(days=settings.OMNI_TRACKING_DAYS_AFTER_CLOSE)
-
-
-def money_text(amount) -> str:
-    """An amount as the active language writes it: ``21,52 €`` in French, ``€21.52`` in English."""
-    code = currency()
-    symbol = CURRENCY_SYMBOLS.get(code, code)
-    number = number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
-    if translation.get_language() and translation.get_language().startswith("fr"):
-        return f"{number}\u00a0{symbol}"
-    return f"{symbol}{number}" if len(symbol) == 1 else f"{symbol}\u00a0{number}"
 
 
 # --- what the page and the JSON show ------------------------------------------------------------

@@ -2,14 +2,14 @@ from django import template
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from omni.channels import Channel
+from omni.templatetags.omni_format import CHANNEL_LABELS
 
 from ..identifiers import format_phone
 from ..models import Medium
 
 register = template.Library()
 
-CHANNEL_LABELS = {**dict(Channel.choices), **dict(Medium.choices)}
+SOURCE_LABELS = {**CHANNEL_LABELS, **dict(Medium.choices)}
 KIND_LABELS = {
     "contact": _("Contact"),
     "message": _("Message"),
@@ -25,8 +25,9 @@ def phone(value: str | None) -> str:
 
 
 @register.filter
-def channel_label(value: str | None) -> str:
-    return str(CHANNEL_LABELS.get(value or "", value or ""))
+def source_label(value: str | None) -> str:
+    """What a timeline entry came through: a channel, or a medium (a message, a consent)."""
+    return str(SOURCE_LABELS.get(value or "", value or ""))
 
 
 @register.filter

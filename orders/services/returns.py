@@ -14,12 +14,11 @@ from inventory.services import stock_return
 from omni.actor import Actor
 from omni.errors import Forbidden, InvalidTransition
 from omni.models import Location
-from omni.money import ZERO, to_money
+from omni.money import ZERO, money_text, to_money
 
 from ..errors import MissingField, ReturnExceedsOrder
 from ..models import Order, OrderLine, OrderStatus, Return, ReturnLine
 from ..permissions import may_take_return
-from ..tracking import money_text
 from .notify import order_notify
 
 RETURNABLE_STATUSES = (OrderStatus.COLLECTED, OrderStatus.DELIVERED, OrderStatus.COMPLETED)

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
-from omni.money import ZERO, currency, to_money
+from omni.money import ZERO, money_text, to_money
 
 PERCENT = "percent"
 AMOUNT = "amount"
@@ -87,9 +87,9 @@ class PromotionSpec:
         if self.kind == PERCENT:
             text = _("%(value)s%% off") % {"value": format(value.normalize(), "f")}
         elif self.kind == AMOUNT:
-            text = _("%(value)s %(currency)s off") % {"value": to_money(value), "currency": currency()}
+            text = _("%(amount)s off") % {"amount": money_text(value)}
         elif self.kind == FIXED_PRICE:
-            text = _("each item at %(value)s %(currency)s") % {"value": to_money(value), "currency": currency()}
+            text = _("each item at %(amount)s") % {"amount": money_text(value)}
         else:
             text = _("buy %(buy)s, get %(get)s free") % {"buy": self.buy_quantity, "get": self.get_quantity}
         targets = sorted(self.categories) + sorted(self.skus)

@@ -64,4 +64,4 @@ def test_customer_journeys_page(staff_client, web_then_store):
     customer = Touchpoint.objects.first().customer
     page = staff_client("store_staff").get(f"/journeys/customers/{customer.pk}/")
     assert page.status_code == 200
-    assert "bought on store" in page.content.decode()
+    assert "bought on Store" in page.content.decode()  # the channel by its name, not its code

@@ -6,9 +6,11 @@ import re
 from collections import deque
 from html import unescape
 from io import StringIO
+from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
@@ -70,3 +72,46 @@ def test_every_link_a_login_sees_opens_a_page():
     assert "/orders/pickups/" not in agent.get("/").content.decode()
     assert agent.get("/orders/pickups/").status_code == 403
     assert "/orders/pickups/" in admin.get("/").content.decode()
+
+
+# --- the French UI ----------------------------------------------------------------------------
+def _visible_text(html: str) -> str:
+    # Scripts and styles are not text; <code> is what staff type as it is (a rule's syntax, a SKU).
+    html = re.sub(r"<(script|style|code)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+
+
+def _english_phrases() -> set[str]:
+    """The catalogue's phrases (three words or more) whose French differs: on a French
+    page, any of them is English left untranslated."""
+    import polib
+
+    catalogue = polib.pofile(str(Path(settings.BASE_DIR) / "locale/fr/LC_MESSAGES/django.po"))
+    return {
+        entry.msgid
+        for entry in catalogue.translated_entries()
+        if "%" not in entry.msgid and "{" not in entry.msgid and len(entry.msgid.split()) >= 3
+        and entry.msgstr != entry.msgid
+    }
+
+
+RAW_CODES = [
+    re.compile(r"\d+\.\d{2} EUR"),  # an amount as Python writes it, not as French does (21,52 €)
+    re.compile(r"\b(call_centre|click_and_collect|store_staff|store_manager|ship_from_store)\b"),
+]
+
+
+def test_the_french_ui_shows_no_english_and_no_raw_code():
+    call_command("seed_demo", stdout=StringIO())
+    english = _english_phrases()
+    found = {}
+    for username, *_rest in STAFF:
+        client = _logged_in(username)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+        for url in _crawl(client):
+            text = _visible_text(client.get(url, follow=True).content.decode())
+            leaks = [phrase for phrase in english if phrase in text]
+            leaks += [match.group(0) for pattern in RAW_CODES for match in pattern.finditer(text)]
+            if leaks:
+                found[(username, url)] = sorted(set(leaks))[:5]
+    assert not found, f"English or raw codes on French pages: {found}"
