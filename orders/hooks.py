@@ -3,7 +3,7 @@ the dashboard's pickup panel, the customer timeline, segment facts, customer mer
 
 from __future__ import annotations
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -11,17 +11,9 @@ from omni.actor import Actor
 from omni.registry import SearchHit
 
 from . import selectors, services
-from .models import Order, OrderStatus
+from .models import Order
 from .permissions import may_read_all_orders, may_see_pickups
-
-COUNTED_STATUSES = (
-    OrderStatus.PLACED,
-    OrderStatus.READY_FOR_PICKUP,
-    OrderStatus.COLLECTED,
-    OrderStatus.SHIPPED,
-    OrderStatus.DELIVERED,
-    OrderStatus.COMPLETED,
-)
+from .selectors import COUNTED_STATUSES
 
 
 def sees_orders(actor: Actor) -> bool:
@@ -113,13 +105,7 @@ def spend_at_least(customers, params: dict):
     from decimal import Decimal
 
     amount = Decimal(str(params.get("amount", 0)))
-    return (
-        Order.objects.filter(customer__in=customers, status__in=COUNTED_STATUSES)
-        .values("customer_id")
-        .annotate(spent=Sum("total"))
-        .filter(spent__gte=amount)
-        .values("customer_id")
-    )
+    return selectors.spend_by_customer(customers).filter(spent__gte=amount).values("customer_id")
 
 
 def bought_on_channel(customers, params: dict):

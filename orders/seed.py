@@ -172,6 +172,27 @@ def seed_orders(stdout=None) -> None:
             services.return_create(order=first, location=stores["lyon-part-dieu"], lines={line.sku: 1},
                                    actor=staff_lyon)
     result = services.orders_expire(now=now)
+    carts = _seed_carts(web=web, app=app, customers=customers, skus=warehouse_skus, rng=rng)
     if stdout:
-        stdout.write(f"  orders: {created} orders, {result['expired']} expired, {result['reminded']} reminders")
+        stdout.write(f"  orders: {created} orders, {result['expired']} expired, {result['reminded']} reminders,"
+                     f" {carts} open carts")
+
+
+def _seed_carts(*, web: Actor, app: Actor, customers: list[Customer], skus: list[str], rng: random.Random) -> int:
+    """Open carts left on the website and the app, some with the welcome code, for a store
+    to continue at the till (the hand-over story): from the customer's 360° page, or by
+    the cart's QR code. The README's own story customer keeps no cart of their own."""
+    count = 0
+    shoppers = [customer for customer in customers[10:40] if customer.email][:6]
+    for index, customer in enumerate(shoppers):
+        actor = web if index % 2 == 0 else app
+        cart = services.cart_create(actor=actor, customer=customer)
+        for sku in rng.sample(skus, min(len(skus), 2 + index % 3)):
+            with contextlib.suppress(DomainError):
+                cart = services.cart_line_add(cart=cart, sku=sku, quantity=1 + index % 2, actor=actor)
+        if index % 3 == 0:
+            with contextlib.suppress(DomainError):  # the code needs 50 € of goods
+                cart = services.cart_code_add(cart=cart, code="BIENVENUE", actor=actor)
+        count += 1
+    return count
 

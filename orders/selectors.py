@@ -7,12 +7,24 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inventory.selectors import with_channel_prices
 from omni.actor import Actor
 from omni.models import Message
+from omni.money import MONEY_COLUMN, ZERO
 
 from .models import Cart, CartLine, Fulfilment, Order, OrderStatus, OrderStatusChange, Return, ReturnLine
 from .permissions import may_read_all_orders
@@ -119,6 +131,57 @@ def customer_orders(*, customer_id: UUID | str, limit: int = 20) -> QuerySet[Ord
         Order.objects.filter(customer_id=customer_id)
         .select_related("pickup_location", "fulfilment_location")
         .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+# Orders that count as bought (not cancelled, not expired): what segments and spend read.
+COUNTED_STATUSES = (
+    OrderStatus.PLACED,
+    OrderStatus.READY_FOR_PICKUP,
+    OrderStatus.COLLECTED,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.COMPLETED,
+)
+
+
+def spend_by_customer(customers) -> QuerySet:
+    """Rows ``{customer_id, orders, spent}`` of these customers (a queryset of them, or
+    ids): their counted orders of every channel, and what they spent on them net of what
+    returns refunded. The one definition of a customer's spend (the 360° page, segments)."""
+    refunded = (
+        Return.objects.filter(order__customer_id=OuterRef("customer_id"), order__status__in=COUNTED_STATUSES)
+        .order_by()
+        .values("order__customer_id")
+        .annotate(total=Sum("refund_amount"))
+        .values("total")
+    )
+    money = DecimalField(**MONEY_COLUMN)
+    return (
+        Order.objects.filter(customer__in=customers, status__in=COUNTED_STATUSES)
+        .order_by()
+        .values("customer_id")
+        .annotate(
+            orders=Count("pk"),
+            spent=Sum("total", output_field=money) - Coalesce(Subquery(refunded, output_field=money), ZERO),
+        )
+    )
+
+
+def customer_spend(*, customer_id: UUID | str) -> dict:
+    """``{orders, spent}`` of one customer (zeros before a first order). One query."""
+    for row in spend_by_customer([customer_id]):  # one row, or none before a first order
+        return {"orders": row["orders"], "spent": row["spent"]}
+    return {"orders": 0, "spent": ZERO}
+
+
+def customer_open_carts(*, customer_id: UUID | str, limit: int = 5) -> QuerySet[Cart]:
+    """A customer's open carts of every channel, latest first, each with its number of
+    units: what a store may continue at the till."""
+    return (
+        Cart.objects.filter(customer_id=customer_id, status=Cart.Status.OPEN)
+        .annotate(units=Coalesce(Sum("lines__quantity"), 0))
+        .order_by("-updated_at", "-pk")[:limit]
     )
 
 

@@ -25,7 +25,7 @@ from omni.pages import refuse
 
 from . import selectors
 from .models import Order, TrackingLinkSent
-from .permissions import may_read_all_orders, may_send_tracking_link
+from .permissions import may_order_for_customer, may_read_all_orders, may_send_tracking_link
 from .services.tracking import order_tracking_link_send, order_tracking_opened
 from .tracking import supported_language, tracking_data, tracking_link_works, tracking_url
 
@@ -77,8 +77,9 @@ def _staff(request) -> Actor:
 @login_required
 @require_GET
 def customer_orders(request, customer_id):
-    """A section of the 360° page (and the call centre's view of it): every order of the
-    customer, web, app, call centre and every store, in one table, newest first."""
+    """A section of the 360° page (and the call centre's view of it): what the customer
+    spent, their open carts (a store continues one at the till from here), and every order
+    of the customer, web, app, call centre and every store, in one table, newest first."""
     actor = _staff(request)
     orders = list(selectors.customer_orders(customer_id=customer_id, limit=CUSTOMER_ORDERS_SHOWN + 1))
     via = actor.channel or Channel.STORE
@@ -87,6 +88,9 @@ def customer_orders(request, customer_id):
                  for order in orders[:CUSTOMER_ORDERS_SHOWN]],
         "more": len(orders) > CUSTOMER_ORDERS_SHOWN,
         "customer_id": customer_id,
+        "spend": selectors.customer_spend(customer_id=customer_id),
+        "carts": list(selectors.customer_open_carts(customer_id=customer_id)),
+        "may_continue_carts": may_order_for_customer(actor),
         "may_send": may_send_tracking_link(actor),
         "languages": settings.LANGUAGES,
         "current_language": supported_language(translation.get_language()),

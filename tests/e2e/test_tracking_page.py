@@ -6,11 +6,14 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from omni.actor import Actor
 from omni.sms import MemorySmsBackend
 from orders import services
+from orders.models import Order
 from orders.tracking import tracking_token
 from tests.factories.customers import CustomerFactory
 from tests.factories.inventory import ProductFactory, stock
+from tests.factories.omni import make_api_client
 from tests.factories.orders import place_pickup, pos_actor
 
 PHONE = {"width": 375, "height": 740}
@@ -102,3 +105,22 @@ def test_an_agent_sends_the_link_again_from_the_360_page(logged_in_page, live_se
     table.get_by_role("button", name=f"Send the tracking link of {ready_order.number} by SMS").click()
     expect(result.get_by_role("alert")).to_contain_text("less than a minute ago")
     assert len(MemorySmsBackend.outbox) == sent_before + 1
+
+
+def test_a_store_continues_a_web_cart_from_the_360_page(logged_in_page, live_server, ready_order, store):
+    """The hand-over without the QR code: the customer at the counter, their web cart
+    found on their page and sold at the till."""
+    customer = ready_order.customer
+    web = Actor.for_client(make_api_client("web")[0])
+    cart = services.cart_create(actor=web, customer=customer)
+    services.cart_line_add(cart=cart, sku=ready_order.lines.first().sku, quantity=1, actor=web)
+    page = logged_in_page("store_staff", locations=[store])
+    page.goto(f"{live_server.url}/customers/{customer.pk}/")
+    carts = page.get_by_test_id("customer-carts")
+    expect(carts).to_contain_text("Web shop")
+    carts.get_by_role("link", name="Continue at the till").click()
+    page.wait_for_url(f"**/orders/carts/{cart.pk}/")
+    page.get_by_role("button", name="Sell in store at these prices").click()
+    page.wait_for_url("**/orders/OM-*/")
+    sold = Order.objects.get(number=page.url.rstrip("/").rsplit("/", 1)[-1])
+    assert (sold.customer_id, sold.fulfilment, sold.channel) == (customer.pk, "in_store", "store")

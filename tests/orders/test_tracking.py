@@ -326,7 +326,8 @@ def test_the_360_page_shows_the_customers_orders_of_every_channel(staff_client, 
     staff = staff_client("store_staff", locations=[store])
     page = staff.get(f"/customers/{jeremy.pk}/").content.decode()
     assert "/orders/customers/" in page  # the section, loaded by htmx
-    with django_assert_num_queries(4):  # session, user, their stores, the orders (whatever their number)
+    # Session, user, their stores, the spend, the open carts, the orders (whatever their number).
+    with django_assert_num_queries(6):
         section = staff.get(f"/orders/customers/{jeremy.pk}/", headers={"HX-Request": "true"})
     html = section.content.decode()
     assert section.status_code == 200 and "<html" not in html
@@ -334,6 +335,29 @@ def test_the_360_page_shows_the_customers_orders_of_every_channel(staff_client, 
         assert order.number in html
     assert "Web shop" in html and "Mobile app" in html and "Store" in html
     assert staff.get(f"/orders/customers/{jeremy.pk}/").status_code == 200  # the full page without htmx
+
+
+def test_the_360_page_shows_the_spend_net_of_returns_and_the_open_carts_to_continue(
+        staff_client, store, other_store, jeremy, orders_of_every_channel, api_as):
+    web_order, _app_order, sale = orders_of_every_channel  # 19.90 + 25.00 + 89.00
+    cancelled = place_pickup(location=store, lines={"TEE-1": 2}, customer=jeremy)
+    services.order_cancel(order=cancelled, actor=pos_actor(store))  # not bought: not counted
+    services.return_create(order=sale, location=other_store, lines={"JKT-1": 1}, actor=pos_actor(other_store))
+    web = Actor.for_client(api_as("web").api_client)
+    cart = services.cart_line_add(cart=services.cart_create(actor=web, customer=jeremy), sku="TEE-1", quantity=2,
+                                  actor=web)
+    services.cart_line_add(cart=services.cart_create(actor=web, customer=CustomerFactory()), sku="CAP-1", quantity=1,
+                           actor=web)  # another customer's
+
+    staff = staff_client("store_staff", locations=[store])
+    html = staff.get(f"/orders/customers/{jeremy.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "3 orders, €44.90 spent (net of refunds)." in html  # 133.90 less the 89.00 returned
+    carts = re.findall(r'href="/orders/carts/([0-9a-f-]+)/"', html)
+    assert carts == [str(cart.pk)] and "2 items" in html
+
+    marketing = staff_client("marketing")
+    seen = marketing.get(f"/orders/customers/{jeremy.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "€44.90" in seen and "/orders/carts/" not in seen  # marketing sells nothing: no till link
 
 
 def test_an_agent_sends_the_tracking_link_again_by_sms_and_is_audited(staff_client, jeremy,
