@@ -145,7 +145,7 @@ COUNTED_STATUSES = (
 )
 
 
-def spend_by_customer(customers) -> QuerySet:
+def spend_by_customer(customers: QuerySet | Iterable[UUID | str]) -> QuerySet:
     """Rows ``{customer_id, orders, spent}`` of these customers (a queryset of them, or
     ids): their counted orders of every channel, and what they spent on them net of what
     returns refunded. The one definition of a customer's spend (the 360° page, segments)."""
