@@ -145,7 +145,7 @@ COUNTED_STATUSES = (
 )
 
 
-def spend_by_customer(customers: QuerySet | Iterable[UUID | str]) -> QuerySet:
+def spend_by_customer(customers: QuerySet | Iterable[UUID]) -> QuerySet:
     """Rows ``{customer_id, orders, spent}`` of these customers (a queryset of them, or
     ids): their counted orders of every channel, and what they spent on them net of what
     returns refunded. The one definition of a customer's spend (the 360° page, segments)."""
@@ -168,7 +168,7 @@ def spend_by_customer(customers: QuerySet | Iterable[UUID | str]) -> QuerySet:
     )
 
 
-def customer_spend(*, customer_id: UUID | str) -> dict:
+def customer_spend(*, customer_id: UUID) -> dict:
     """``{orders, spent}`` of one customer (zeros before a first order). One query."""
     for row in spend_by_customer([customer_id]):  # one row, or none before a first order
         return {"orders": row["orders"], "spent": row["spent"]}
