@@ -108,6 +108,26 @@ def _fragment_condition(query: str) -> Q | None:
     return names or None
 
 
+def customers_named_by(identifiers: dict[str, str]) -> CustomerQuerySet:
+    """The customers any of these normalised identifiers (``email``, ``phone``,
+    ``loyalty_card``) belongs to: the recognition rule of every channel, the API's
+    find-or-create and the staff's new-customer form alike."""
+    condition = Q()
+    for field, value in identifiers.items():
+        condition |= Q(**{field: value})
+    return Customer.objects.filter(condition).order_by("pk") if identifiers else Customer.objects.none()
+
+
+def customers_of_the_same_name(*, first_name: str, last_name: str, limit: int = 5) -> list[Customer]:
+    """Active customers with this first and last name (accents and case aside, as every
+    search compares names): the people a new customer may well be, offered before
+    creating one."""
+    if not (first_name.strip() and last_name.strip()):
+        return []
+    name = searchable(Customer(first_name=first_name.strip(), last_name=last_name.strip()).full_name)
+    return list(Customer.objects.active().filter(search_name=name).order_by(*CUSTOMER_ORDER)[:limit])
+
+
 def customer_search(query: str, customers: CustomerQuerySet | None = None) -> CustomerQuerySet:
     """The active ``customers`` (all by default) the query finds: exact matches of an
     identifier first, then matches of a part of a name, e-mail address or phone; each

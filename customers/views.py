@@ -67,7 +67,7 @@ def customer_list_page(request):
     customers = customer_search(query) if query else Customer.objects.active().order_by(*CUSTOMER_ORDER)
     customers = customers.select_related("preferred_store")
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query}
+    context = {"page": page, "query": query, "may_write": may_write_customers(actor)}
     if request.htmx and request.htmx.target == "customer-results":
         return render(request, "customers/_customer_table.html", context)
     return render(request, "customers/customer_list.html", context)

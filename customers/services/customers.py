@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from omni.actor import Actor
@@ -31,6 +30,7 @@ from ..models import (
     Medium,
 )
 from ..permissions import may_write_customers
+from ..selectors import customers_named_by
 from ..signals import customer_identified
 from .contacts import touch_channel
 
@@ -105,10 +105,7 @@ def _find_or_create_once(
     preferred_store: Location | None,
 ) -> tuple[Customer, bool]:
     now = timezone.now()
-    condition = Q()
-    for field, value in identifiers.items():
-        condition |= Q(**{field: value})
-    matches = list(Customer.objects.select_for_update().filter(condition).order_by("pk"))
+    matches = list(customers_named_by(identifiers).select_for_update())
     if len(matches) > 1:
         raise AmbiguousCustomer(customers=[str(customer.pk) for customer in matches])
     if matches:
