@@ -83,7 +83,9 @@ def customer_create_page(request: HttpRequest) -> HttpResponse:
     try:
         customer, created = customer_find_or_create(
             actor=actor,
-            **identifiers,
+            email=identifiers.get("email"),
+            phone=identifiers.get("phone"),
+            loyalty_card=identifiers.get("loyalty_card"),
             first_name=data["first_name"],
             last_name=data["last_name"],
             # What the customer agreed to; an unticked box states nothing (no withdrawal).
