@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omni.actor import Actor
-from omni.registry import SearchHit
+from omni.registry import SearchHit, SearchResults
 
 from .identifiers import format_phone
 from .models import Customer
@@ -16,19 +16,19 @@ from .permissions import may_read_customers
 from .selectors import customer_exact_match, customer_search
 
 
-def customer_search_hits(query: str, actor: Actor, limit: int) -> list[SearchHit]:
+def customer_search_hits(query: str, actor: Actor, limit: int) -> SearchResults:
     if not may_read_customers(actor):
-        return []
-    customers = customer_search(query)[:limit]
-    return [
-        SearchHit(
+        return SearchResults([])
+    return SearchResults.of(
+        customer_search(query),
+        limit,
+        lambda customer: SearchHit(
             kind=_("Customer"),
             label=customer.full_name or _("(no name)"),
             detail=" · ".join(filter(None, [customer.email, format_phone(customer.phone), customer.loyalty_card])),
             url=reverse("customers:customer-detail", args=[customer.pk]),
-        )
-        for customer in customers
-    ]
+        ),
+    )
 
 
 def customer_exact_match_url(query: str, actor: Actor) -> str | None:

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from omni.actor import Actor
-from omni.registry import SearchHit
+from omni.registry import SEARCH_COUNT_CAP, SearchHit, SearchResults
 
 from . import selectors
 from .models import Product
@@ -19,17 +19,29 @@ def sees_low_stock(actor: Actor) -> bool:
     return actor.is_admin or actor.is_store_staff and bool(actor.location_ids) or actor.is_manager
 
 
-def search_products(query: str, actor: Actor, limit: int) -> list[SearchHit]:
-    products = Product.objects.active().search(query).order_by("name")[:limit]
-    return [
+def search_products(query: str, actor: Actor, limit: int) -> SearchResults:
+    """Products with what can be promised of each: at the actor's own locations when it
+    works at some, and everywhere."""
+    products = Product.objects.active().search(query).order_by("name")
+    found = list(products[:limit])
+    figures = selectors.available_by_product(found, own=actor.location_ids)
+
+    def stock_text(product: Product) -> str:
+        here, everywhere = figures[product.pk]
+        if actor.location_ids:
+            return _("%(here)s here, %(everywhere)s everywhere") % {"here": here, "everywhere": everywhere}
+        return _("%(everywhere)s available") % {"everywhere": everywhere}
+
+    hits = [
         SearchHit(
             kind=_("Product"),
             label=product.name,
-            detail=" · ".join(filter(None, [product.sku, product.barcode or "", product.category])),
+            detail=" · ".join(filter(None, [product.sku, stock_text(product)])),
             url=reverse("inventory:product", args=[product.sku]),
         )
-        for product in products
+        for product in found
     ]
+    return SearchResults(hits, products[:SEARCH_COUNT_CAP].count())
 
 
 def exact_product(query: str, actor: Actor) -> str | None:

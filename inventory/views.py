@@ -20,7 +20,7 @@ from omni.errors import DomainError
 from omni.models import Location
 
 from . import imports, selectors, services
-from .models import MAX_STOCK_QUANTITY, ImportJob, MovementKind, Product, StockLevel
+from .models import MAX_STOCK_QUANTITY, ImportJob, MovementKind, Product
 from .permissions import can_move_stock, can_move_stock_at, can_write_catalogue
 
 PAGE_SIZE = 25
@@ -140,16 +140,10 @@ def stock_lookup(request):
     else:
         products = Product.objects.active().search(query).order_by("name", "sku")
         page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
-        levels = StockLevel.objects.filter(product__in=list(page.object_list)).with_available()
-        totals: dict[int, int] = {}
-        own: dict[int, int] = {}
-        for level in levels:
-            totals[level.product_id] = totals.get(level.product_id, 0) + max(level.available, 0)
-            if level.location_id in actor.location_ids:
-                own[level.product_id] = own.get(level.product_id, 0) + max(level.available, 0)
+        figures = selectors.available_by_product(page.object_list, own=actor.location_ids)
         context.update(
             page=page,
-            results=[(product, own.get(product.pk, 0), totals.get(product.pk, 0)) for product in page.object_list],
+            results=[(product, *figures[product.pk]) for product in page.object_list],
             has_own=bool(actor.location_ids),
         )
     template = "inventory/_lookup_results.html" if request.htmx else "inventory/lookup.html"

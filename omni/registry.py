@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.utils.functional import _StrOrPromise
 
     from .actor import Actor
@@ -61,20 +62,50 @@ class SearchHit:
     url: str
 
 
+SEARCH_COUNT_CAP = 1000  # "1000+ more": counting further would cost without telling more
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """One provider's answer: the first hits, and how many match in all (up to the cap)."""
+
+    hits: list[SearchHit]
+    total: int = 0
+
+    @classmethod
+    def of(cls, rows: QuerySet, limit: int, hit: Callable[[Any], SearchHit]) -> SearchResults:
+        """The first ``limit`` rows as hits, and the rows counted (one query each)."""
+        return cls([hit(row) for row in rows[:limit]], rows[:SEARCH_COUNT_CAP].count())
+
+    @property
+    def more(self) -> int:
+        return max(self.total - len(self.hits), 0)
+
+
 @dataclass(frozen=True)
 class SearchProvider:
-    """The global search (Ctrl+K, the header box): ``search(query, actor, limit)`` lists
-    hits; ``exact_match(query, actor)`` answers the URL a scanned barcode, card or order
-    number opens, or ``None``."""
+    """The global search (Ctrl+K, the header box): ``search(query, actor, limit)`` answers
+    ``SearchResults``; ``exact_match(query, actor)`` answers the URL a scanned barcode,
+    card or order number opens (what Enter opens), or ``None``."""
 
     name: str
-    search: Callable[[str, Actor, int], list[SearchHit]]
+    search: Callable[[str, Actor, int], SearchResults]
     exact_match: Callable[[str, Actor], str | None] | None = None
     order: int = 100
+    # The URL of the app's own list for a query (``?q=``), where "N more" leads.
+    list_url: Callable[[str], str] | None = None
 
     @property
     def key(self) -> str:
         return self.name
+
+
+def list_url(url_name: str, parameter: str = "q") -> Callable[[str], str]:
+    """A ``SearchProvider.list_url``: the named page with the query as ``parameter``."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    return lambda query: f"{reverse(url_name)}?{urlencode({parameter: query})}"
 
 
 @dataclass(frozen=True)

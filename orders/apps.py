@@ -11,7 +11,7 @@ class OrdersConfig(AppConfig):
         from customers.sections import CustomerSection
         from customers.signals import customer_erased, customers_merged
         from customers.timeline import TimelineSource
-        from omni.registry import ApiLink, DashboardPanel, NavEntry, SearchProvider, Seeder, registry
+        from omni.registry import ApiLink, DashboardPanel, NavEntry, SearchProvider, Seeder, list_url, registry
 
         from . import hooks
         from .permissions import may_see_pickups
@@ -22,7 +22,7 @@ class OrdersConfig(AppConfig):
             ApiLink("orders", "order-list"),
             NavEntry(_("Pickups"), "orders:pickup-board", "bag-check", may_see_pickups, order=30),
             NavEntry(_("Orders"), "orders:order-list", "receipt", hooks.sees_orders, order=31),
-            SearchProvider("orders", hooks.search_orders, hooks.exact_order),
+            SearchProvider("orders", hooks.search_orders, hooks.exact_order, list_url=list_url("orders:order-list")),
             DashboardPanel("orders/_pickup_panel.html", hooks.pickup_panel, hooks.sees_pickup_panel, order=10),
             Seeder("orders", seed_orders),
             TimelineSource("orders", hooks.timeline_entries),

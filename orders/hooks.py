@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from omni.actor import Actor
-from omni.registry import SearchHit
+from omni.registry import SearchHit, SearchResults
 
 from . import selectors, services
 from .models import Order
@@ -20,24 +20,24 @@ def sees_orders(actor: Actor) -> bool:
     return actor.user is not None and may_read_all_orders(actor)
 
 
-def search_orders(query: str, actor: Actor, limit: int) -> list[SearchHit]:
+def search_orders(query: str, actor: Actor, limit: int) -> SearchResults:
     if not sees_orders(actor):
-        return []
+        return SearchResults([])
     query = query.strip().upper()
     if len(query) < 3:
-        return []
+        return SearchResults([])
     # A partial number lists orders: only those the actor's order list shows (store staff
     # see nothing of another store); the exact number still opens any order (returns).
-    orders = selectors.order_list(actor=actor, details=False).filter(number__icontains=query)[:limit]
-    return [
-        SearchHit(
+    return SearchResults.of(
+        selectors.order_list(actor=actor, details=False).filter(number__icontains=query),
+        limit,
+        lambda order: SearchHit(
             kind=_("Order"),
             label=order.number,
             detail=" · ".join(filter(None, [order.get_status_display(), str(order.customer or "")])),
             url=reverse("orders:order-detail", args=[order.number]),
-        )
-        for order in orders
-    ]
+        ),
+    )
 
 
 def exact_order(query: str, actor: Actor) -> str | None:

@@ -9,7 +9,7 @@ class PromotionsConfig(AppConfig):
     def ready(self) -> None:
         from customers.signals import customers_merged
         from omni.permissions import marketing_or_admin
-        from omni.registry import ApiLink, DashboardPanel, NavEntry, SearchProvider, Seeder, registry
+        from omni.registry import ApiLink, DashboardPanel, NavEntry, SearchProvider, Seeder, list_url, registry
 
         from . import hooks, receivers
         from .seed import seed_promotions
@@ -18,7 +18,8 @@ class PromotionsConfig(AppConfig):
             ApiLink("promotions", "promotion-list"),
             ApiLink("pricing_quote", "pricing-quote"),
             NavEntry(_("Promotions"), "promotions:list", "tags", marketing_or_admin, order=50),
-            SearchProvider("promotions", hooks.search_promotions, hooks.exact_code),
+            SearchProvider("promotions", hooks.search_promotions, hooks.exact_code,
+                           list_url=list_url("promotions:list", "search")),
             DashboardPanel("promotions/_dashboard_panel.html", hooks.offers_panel, hooks.sees_offers, order=40),
             Seeder("promotions", seed_promotions),
         )

@@ -10,26 +10,27 @@ from django.utils.translation import gettext as _
 
 from omni.actor import Actor
 from omni.permissions import marketing_or_admin
-from omni.registry import SearchHit
+from omni.registry import SearchHit, SearchResults
 
 from .codes import normalise_code
 from .models import DiscountCode, Promotion
 
 
-def search_promotions(query: str, actor: Actor, limit: int) -> list[SearchHit]:
+def search_promotions(query: str, actor: Actor, limit: int) -> SearchResults:
     query = query.replace("\x00", "")
     if not marketing_or_admin(actor) or not query:
-        return []
+        return SearchResults([])
     promotions = Promotion.objects.filter(Q(name__icontains=query) | Q(code=normalise_code(query)))
-    return [
-        SearchHit(
+    return SearchResults.of(
+        promotions.order_by("-priority", "name"),
+        limit,
+        lambda promotion: SearchHit(
             kind=_("Promotion"),
             label=promotion.name,
             detail=promotion.get_status_display(),
             url=reverse("promotions:detail", args=[promotion.pk]),
-        )
-        for promotion in promotions.order_by("-priority", "name")[:limit]
-    ]
+        ),
+    )
 
 
 def exact_code(query: str, actor: Actor) -> str | None:

@@ -11,6 +11,19 @@
       document.getElementById("global-search-results").innerHTML = "";
       search.blur();
     }
+    // The arrow keys move through the search's results (from the box or a result);
+    // Enter then opens the result that has the focus, as a link does.
+    var results = document.getElementById("global-search-results");
+    if ((event.key === "ArrowDown" || event.key === "ArrowUp") && results &&
+        (document.activeElement === search || results.contains(document.activeElement))) {
+      var options = Array.prototype.slice.call(results.querySelectorAll("[role=option]"));
+      if (!options.length) return;
+      event.preventDefault();
+      var at = options.indexOf(document.activeElement);
+      var next = event.key === "ArrowDown" ? at + 1 : at - 1;
+      if (next < 0) { search.focus(); return; }
+      options[Math.min(next, options.length - 1)].focus();
+    }
   });
 
   var toggle = document.getElementById("theme-toggle");

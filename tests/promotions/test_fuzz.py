@@ -50,7 +50,7 @@ def test_query_strings(api_as, marketing_client, catalogue):
     from promotions.hooks import exact_code, search_promotions
 
     actor = Actor.for_user(marketing_client.user)
-    assert search_promotions("ab\x00c", actor, 5) == [] and exact_code("ab\x00c", actor) is None
+    assert search_promotions("ab\x00c", actor, 5).hits == [] and exact_code("ab\x00c", actor) is None
 
 
 @pytest.fixture
