@@ -253,9 +253,9 @@ def build_places_and_products(load: Loader) -> None:
     load.run(
         "products",
         """INSERT INTO inventory_product (id, sku, barcode, name, category, attributes, price, is_active,
-                                          low_stock_threshold, created_at, updated_at)
+                                          low_stock_threshold, created_at, updated_at, search_name)
            SELECT n, 'SC-' || lpad(n::text, 5, '0'), NULL, 'Produit ' || n, 'categorie-' || (n %% %(categories)s),
-                  '{}'::jsonb, 5 + n %% 100 + 0.90, true, NULL, now(), now()
+                  '{}'::jsonb, 5 + n %% 100 + 0.90, true, NULL, now(), now(), 'produit ' || n
            FROM generate_series(1, %(products)s) n""",
         {"products": PRODUCTS, "categories": CATEGORIES},
     )

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 from omni.channels import Channel
 from omni.models import ApiClient, Location, history_user
 from omni.money import MONEY_COLUMN
+from omni.text import searchable
 
 DEFAULT_LOW_STOCK_THRESHOLD = 3
 # The largest quantity one movement, transfer, count or threshold may name: the API, the
@@ -58,12 +59,23 @@ class ProductQuerySet(models.QuerySet):
     def active(self) -> ProductQuerySet:
         return self.filter(is_active=True)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """As Django's, with each product's search name derived as ``save()`` derives it."""
+        products = list(objs)
+        for product in products:
+            product.search_name = searchable(product.name)
+        return super().bulk_create(products, *args, **kwargs)
+
     def search(self, query: str) -> ProductQuerySet:
         query = (query or "").strip()
         if not query:
             return self
+        # The name as every search compares it (omni.text.searchable: accents and case aside).
         return self.filter(
-            Q(name__icontains=query) | Q(sku__icontains=query) | Q(barcode=query) | Q(category__iexact=query)
+            Q(search_name__contains=searchable(query))
+            | Q(sku__icontains=query)
+            | Q(barcode=query)
+            | Q(category__iexact=query)
         )
 
 
@@ -82,10 +94,12 @@ class Product(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The name as searches compare it (omni.text.searchable), derived on every save.
+    search_name = models.CharField(max_length=200, blank=True, default="", editable=False)
 
     objects = ProductQuerySet.as_manager()
     # Who changed a price or a barcode, and when (the stock has its own ledger).
-    history = HistoricalRecords(get_user=history_user, excluded_fields=["updated_at"])
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["updated_at", "search_name"])
 
     class Meta:
         ordering = ["sku"]
@@ -100,6 +114,13 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku} · {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = searchable(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def size(self) -> str:

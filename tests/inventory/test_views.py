@@ -313,3 +313,14 @@ def test_an_unreadable_csv_is_refused_in_place_not_a_server_error(staff_client, 
     assert response.status_code == 400
     assert says in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_products_are_found_as_people_type_their_name(staff_client, store):
+    """Accents and capitals aside, on the stock look-up and Ctrl+K alike."""
+    ProductFactory(sku="SCARF-1", name="Écharpe tricotée")
+    ProductFactory(sku="CAP-9", name="Casquette")
+    clerk = staff_client("store_staff", locations=[store])
+    for typed in ("echarpe", "ÉCHARPE", "TRICOTEE"):
+        assert "SCARF-1" in clerk.get("/inventory/", {"q": typed}).content.decode(), typed
+        assert "Écharpe tricotée" in clerk.get("/search/", {"q": typed}).content.decode(), typed
+    assert "SCARF-1" not in clerk.get("/inventory/", {"q": "casquette"}).content.decode()
