@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -45,6 +47,10 @@ class CustomerOutput(serializers.ModelSerializer):
     preferred_store: serializers.SlugRelatedField[Location] = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True
     )
+    language = serializers.CharField(
+        source="message_language", read_only=True,
+        help_text="The language of their messages (the shop's default until theirs is known): en or fr.",
+    )
 
     class Meta:
         model = Customer
@@ -62,6 +68,7 @@ class CustomerOutput(serializers.ModelSerializer):
             "segments",
             "created_at",
             "city",
+            "language",
             "preferred_store",
             "is_erased",
         ]
@@ -137,6 +144,10 @@ class CustomerInput(serializers.Serializer):
     last_name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=80)
     city = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=80)
     consents = ConsentsInput(required=False, allow_null=True)
+    # The language of their messages; on creation, when not given, the one the caller's
+    # request asks for (Accept-Language: the website's or app's shopper), if it asks.
+    language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES], required=False,
+                                       allow_blank=True)
     preferred_store = serializers.SlugRelatedField(
         slug_field="code", queryset=Location.objects.filter(is_active=True), required=False, allow_null=True
     )
@@ -164,6 +175,14 @@ class ContactInput(serializers.Serializer):
 
 
 # --- views ------------------------------------------------------------------------------
+def _asked_language(request) -> str:
+    """The language the request's Accept-Language names (among Omni's), or "" without one."""
+    if not request.META.get("HTTP_ACCEPT_LANGUAGE"):
+        return ""
+    return translation.get_language_from_request(request)
+
+
+
 class CustomerListCreateApi(generics.ListAPIView):
     """Look customers up (every actor); find-or-create one (every actor but marketing)."""
 
@@ -195,6 +214,7 @@ class CustomerListCreateApi(generics.ListAPIView):
                 last_name=data.get("last_name") or "",
                 consents=dict(data.get("consents") or {}),
                 preferred_store=data.get("preferred_store"),
+                language=data.get("language") or _asked_language(request),
             )
         except IdentifierRequired as exc:
             # The contract answers this refusal as the body's own validation error.

@@ -10,6 +10,7 @@ redirects to the 360° page.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -40,6 +41,7 @@ class CustomerForm(forms.Form):
     phone = forms.CharField(label=gettext_lazy("Phone"), max_length=32, required=False)
     loyalty_card = forms.CharField(label=gettext_lazy("Loyalty card"), max_length=32, required=False)
     city = forms.CharField(label=gettext_lazy("City"), max_length=80, required=False)
+    language = forms.ChoiceField(label=gettext_lazy("Language of their messages"), choices=settings.LANGUAGES)
 
 
 class NewCustomerForm(CustomerForm):
@@ -63,7 +65,7 @@ def customer_create_page(request: HttpRequest) -> HttpResponse:
     actor = Actor.from_request(request)
     if not may_write_customers(actor):
         return refuse(request, _("You may not create customers."))
-    form = NewCustomerForm(request.POST or None)
+    form = NewCustomerForm(request.POST or None, initial={"language": settings.OMNI_CUSTOMER_LANGUAGE})
     context: dict = {"form": form, "creating": True}
     if request.method != "POST" or not form.is_valid():
         return render(request, "customers/customer_form.html", context, status=400 if form.is_bound else 200)
@@ -88,6 +90,7 @@ def customer_create_page(request: HttpRequest) -> HttpResponse:
             loyalty_card=identifiers.get("loyalty_card"),
             first_name=data["first_name"],
             last_name=data["last_name"],
+            language=data["language"],
             # What the customer agreed to; an unticked box states nothing (no withdrawal).
             consents={medium: True for medium, given in ((Medium.EMAIL, data["email_consent"]),
                                                           (Medium.SMS, data["sms_consent"])) if given},
@@ -113,6 +116,7 @@ def customer_edit_page(request: HttpRequest, customer_id) -> HttpResponse:
         return refuse(request, _("You may not change customers."))
     initial = {field: getattr(customer, field) or "" for field in CustomerForm.base_fields}
     initial["phone"] = format_phone(customer.phone)
+    initial["language"] = customer.message_language
     form = CustomerForm(request.POST or None, initial=initial)
     context = {"form": form, "customer": customer, "creating": False}
     if request.method != "POST" or not form.is_valid():

@@ -80,6 +80,8 @@ class Customer(models.Model):
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
     phone_confirmed_at = models.DateTimeField(_("phone confirmed at"), null=True, blank=True)
     created_channel = models.CharField(_("created on"), max_length=16, choices=Channel.choices, blank=True)
+    # The language of their messages; empty until known (then OMNI_CUSTOMER_LANGUAGE).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default="")
     # A default rather than auto_now_add: imported and demo customers keep their real date.
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -131,6 +133,11 @@ class Customer(models.Model):
         field = CONTACT_FIELDS[medium]
         value = getattr(self, field)
         return value if value and getattr(self, f"{field}_confirmed_at") else None
+
+    @property
+    def message_language(self) -> str:
+        """The language every message to them is written in: theirs, else the shop's default."""
+        return self.language or settings.OMNI_CUSTOMER_LANGUAGE
 
     def service_contact(self) -> tuple[str, str] | None:
         """Where a message about the customer's own order goes: SMS when they accept SMS,

@@ -153,7 +153,7 @@ def seed_customers(stdout=None) -> None:
     rng = random.Random(20_240_601)  # noqa: S311 - demo data, reproducible
     now = timezone.now()
     stores = list(Location.objects.filter(kind=Location.Kind.STORE, is_active=True).order_by("code"))
-    people = _demo_customers(rng, now, stores)
+    people = [{**person, "index": index} for index, person in enumerate(_demo_customers(rng, now, stores))]
     existing = set(Customer.objects.filter(pk__in=[p["id"] for p in people]).values_list("pk", flat=True))
     missing = [p for p in people if p["id"] not in existing]
     Customer.objects.bulk_create(
@@ -168,6 +168,8 @@ def seed_customers(stdout=None) -> None:
                 city=p["city"],
                 preferred_store=p["store"],
                 created_channel=p["channels"][0],
+                # Most speak French; one in ten of the demo's customers reads English.
+                language="en" if p["index"] % 10 == 7 else "fr",
                 created_at=p["created"],
                 email_confirmed_at=p["created"] if p["email"] else None,
                 phone_confirmed_at=p["created"] if p["phone"] else None,

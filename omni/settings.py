@@ -310,6 +310,8 @@ OMNI_MESSAGE_MAX_ATTEMPTS = env.int("OMNI_MESSAGE_MAX_ATTEMPTS", default=6)
 # --- Business settings ----------------------------------------------------------------
 OMNI_CURRENCY = env.str("OMNI_CURRENCY", default="EUR")
 OMNI_PHONE_REGION = env.str("OMNI_PHONE_REGION", default="FR")
+# The language of a customer's messages until their own is known (a code of LANGUAGES).
+OMNI_CUSTOMER_LANGUAGE = env.str("OMNI_CUSTOMER_LANGUAGE", default="fr")
 OMNI_PICKUP_HOLD_DAYS = env.int("OMNI_PICKUP_HOLD_DAYS", default=7)
 # Where customers open the links in their messages (the order tracking page): scheme and
 # host as the public sees them, without a trailing slash.

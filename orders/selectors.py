@@ -129,7 +129,7 @@ def customer_orders(*, customer_id: UUID | str, limit: int = 20) -> QuerySet[Ord
     (the 360° page and the call centre: staff look up any customer and open any order)."""
     return (
         Order.objects.filter(customer_id=customer_id)
-        .select_related("pickup_location", "fulfilment_location")
+        .select_related("pickup_location", "fulfilment_location", "customer")
         .order_by("-created_at", "-pk")[:limit]
     )
 

@@ -93,7 +93,9 @@ def customer_orders(request, customer_id):
         "may_continue_carts": may_order_for_customer(actor),
         "may_send": may_send_tracking_link(actor),
         "languages": settings.LANGUAGES,
-        "current_language": supported_language(translation.get_language()),
+        # The customer's language first (every row is the same customer's order).
+        "current_language": next((order.customer.message_language for order in orders if order.customer),
+                                 supported_language(translation.get_language())),
     }
     template = "orders/_customer_orders.html" if request.htmx else "orders/customer_orders.html"
     return render(request, template, context)

@@ -63,9 +63,11 @@ def customer_find_or_create(
     last_name: str = "",
     consents: dict[str, bool] | None = None,
     preferred_store: Location | None = None,
+    language: str = "",
 ) -> tuple[Customer, bool]:
     """The customer any of these identifiers names, with the new identifiers attached,
     or a new customer. Two different customers named at once -> ``AmbiguousCustomer``.
+    ``language``, when the channel knows it, is theirs unless they already have one.
 
     Concurrent identical requests create one customer: the unique columns refuse the
     second insert and the retry then finds the first one's customer.
@@ -88,6 +90,7 @@ def customer_find_or_create(
                     last_name=(last_name or "").strip()[:80],
                     consents=consents or {},
                     preferred_store=preferred_store,
+                    language=language,
                 )
         except IntegrityError:
             if attempt == FIND_OR_CREATE_ATTEMPTS - 1:
@@ -103,6 +106,7 @@ def _find_or_create_once(
     last_name: str,
     consents: dict[str, bool],
     preferred_store: Location | None,
+    language: str,
 ) -> tuple[Customer, bool]:
     now = timezone.now()
     matches = list(customers_named_by(identifiers).select_for_update())
@@ -115,7 +119,7 @@ def _find_or_create_once(
         for field in attached:
             setattr(customer, field, identifiers[field])
         changed += set_confirmation(customer, attached, confirmed=vouches_in_person(actor), at=now)
-        for field, value in (("first_name", first_name), ("last_name", last_name)):
+        for field, value in (("first_name", first_name), ("last_name", last_name), ("language", language)):
             if value and not getattr(customer, field):
                 setattr(customer, field, value)
                 changed.append(field)
@@ -133,6 +137,7 @@ def _find_or_create_once(
                 last_name=last_name,
                 preferred_store=preferred_store,
                 created_channel=actor.channel or "",
+                language=language,
             ),
             True,
         )
@@ -194,7 +199,9 @@ def _record_identifiers(customer: Customer, identifiers: dict, *, channel: str, 
     )
 
 
-UPDATABLE_FIELDS = {"first_name", "last_name", "city", "email", "phone", "loyalty_card", "preferred_store", "consents"}
+UPDATABLE_FIELDS = {
+    "first_name", "last_name", "city", "email", "phone", "loyalty_card", "preferred_store", "consents", "language",
+}
 
 
 @transaction.atomic
@@ -231,6 +238,9 @@ def customer_update(*, customer: Customer, actor: Actor, **fields: Any) -> Custo
             if value != getattr(customer, field):
                 setattr(customer, field, value)
                 changed.append(field)
+    if fields.get("language") and fields["language"] != customer.language:
+        customer.language = fields["language"]
+        changed.append("language")
     if "preferred_store" in fields and fields["preferred_store"] != customer.preferred_store:
         customer.preferred_store = fields["preferred_store"]
         changed.append("preferred_store")

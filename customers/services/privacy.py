@@ -56,6 +56,7 @@ def customer_export(*, customer: Customer, actor: Actor) -> dict:
         "customer": {
             **identity_snapshot(customer),  # the identity a merge keeps, and what only an export adds
             "preferred_store": customer.preferred_store.code if customer.preferred_store else None,
+            "language": customer.language,
             "is_erased": customer.is_erased,
         },
         "consents": {

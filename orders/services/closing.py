@@ -42,12 +42,10 @@ def order_cancel(*, order: Order, actor: Actor, reason: str = "", now: datetime 
         raise Forbidden(_("You may not cancel this order."))
     order = _close_open(order, OrderStatus.CANCELLED, actor=actor, now=now, note=reason)
     if order.is_pickup:
-        order_notify(
-            order,
-            kind="order_cancelled",
-            body=_("Your order %(number)s has been cancelled.") % {"number": order.number},
-            subject=_("Your order %(number)s has been cancelled") % {"number": order.number},
-        )
+        order_notify(order, kind="order_cancelled", compose=lambda: (
+            _("Your order %(number)s has been cancelled.") % {"number": order.number},
+            _("Your order %(number)s has been cancelled") % {"number": order.number},
+        ))
     return order
 
 
@@ -107,18 +105,16 @@ def _remind_before_the_hold_ends(*, now: datetime) -> int:
 
 
 def _send_reminder(order: Order) -> None:
-    until = formats.date_format(timezone.localtime(order.hold_until), "SHORT_DATETIME_FORMAT")
-    body = _(
-        "Reminder: your order %(number)s is waiting for you until %(until)s at %(store)s. Pickup code: %(code)s."
-    ) % {
-        "number": order.number,
-        "store": store_lines(pickup_store(order)),
-        "until": until,
-        "code": pickup_code_for(order),
-    }
-    order_notify(
-        order,
-        kind="pickup_reminder",
-        body=body,
-        subject=_("Your order %(number)s is waiting for you") % {"number": order.number},
-    )
+    def compose() -> tuple[str, str]:
+        until = formats.date_format(timezone.localtime(order.hold_until), "SHORT_DATETIME_FORMAT")
+        body = _(
+            "Reminder: your order %(number)s is waiting for you until %(until)s at %(store)s. Pickup code: %(code)s."
+        ) % {
+            "number": order.number,
+            "store": store_lines(pickup_store(order)),
+            "until": until,
+            "code": pickup_code_for(order),
+        }
+        return body, _("Your order %(number)s is waiting for you") % {"number": order.number}
+
+    order_notify(order, kind="pickup_reminder", compose=compose)

@@ -26,12 +26,10 @@ def order_ship(*, order: Order, actor: Actor, now: datetime | None = None) -> Or
         raise Forbidden(_("Only the location that fulfils this order ships it."))
     from_status = start_transition(order, OrderStatus.SHIPPED, now=now)
     stock_consume(reference=order.number, actor=actor)
-    order_notify(
-        order,
-        kind="order_shipped",
-        body=_("Your order %(number)s is on its way.") % {"number": order.number},
-        subject=_("Your order %(number)s has shipped") % {"number": order.number},
-    )
+    order_notify(order, kind="order_shipped", compose=lambda: (
+        _("Your order %(number)s is on its way.") % {"number": order.number},
+        _("Your order %(number)s has shipped") % {"number": order.number},
+    ))
     return finish_transition(order, from_status, actor=actor, now=now, fields=[])
 
 
@@ -43,10 +41,8 @@ def order_deliver(*, order: Order, actor: Actor, now: datetime | None = None) ->
         raise Forbidden(_("Only the location that fulfils this order reports its delivery."))
     from_status = start_transition(order, OrderStatus.DELIVERED, now=now)
     order.closed_at = now
-    order_notify(
-        order,
-        kind="order_delivered",
-        body=_("Your order %(number)s has been delivered.") % {"number": order.number},
-        subject=_("Your order %(number)s has been delivered") % {"number": order.number},
-    )
+    order_notify(order, kind="order_delivered", compose=lambda: (
+        _("Your order %(number)s has been delivered.") % {"number": order.number},
+        _("Your order %(number)s has been delivered") % {"number": order.number},
+    ))
     return finish_transition(order, from_status, actor=actor, now=now, fields=["closed_at"])

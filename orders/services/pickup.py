@@ -86,12 +86,15 @@ def order_mark_ready(*, order: Order, actor: Actor, now: datetime | None = None)
     order.ready_at = now
     order.hold_until = now + timedelta(days=settings.OMNI_PICKUP_HOLD_DAYS)
     location = pickup_store(order)
-    until = formats.date_format(timezone.localtime(order.hold_until), "SHORT_DATE_FORMAT")
-    body = _(
-        "Your order %(number)s is ready at %(store)s. Pickup code: %(code)s. We keep it for you until %(until)s."
-    ) % {"number": order.number, "store": store_lines(location), "code": pickup_code_for(order), "until": until}
-    subject = _("Your order %(number)s is ready") % {"number": order.number}
-    order_notify(order, kind="pickup_ready", body=body, subject=subject)
+
+    def compose() -> tuple[str, str]:
+        until = formats.date_format(timezone.localtime(order.hold_until), "SHORT_DATE_FORMAT")
+        body = _(
+            "Your order %(number)s is ready at %(store)s. Pickup code: %(code)s. We keep it for you until %(until)s."
+        ) % {"number": order.number, "store": store_lines(location), "code": pickup_code_for(order), "until": until}
+        return body, _("Your order %(number)s is ready") % {"number": order.number}
+
+    order_notify(order, kind="pickup_ready", compose=compose)
     return finish_transition(order, from_status, actor=actor, now=now, fields=["ready_at", "hold_until"])
 
 

@@ -72,10 +72,9 @@ def return_create(*, order: Order, location: Location, lines: dict[str, int], ac
     order_return.refund_amount = refund
     order_return.save(update_fields=["refund_amount"])
     stock_return(location=location, lines=dict(lines), reference=f"{order.number}/R{count + 1}", actor=actor)
-    order_notify(
-        order, kind="return_received",
-        body=_("We have received the items you returned from order %(number)s at %(store)s: %(amount)s will be "
-               "refunded.") % {"number": order.number, "store": location.name, "amount": money_text(refund)},
-        subject=_("Your return for order %(number)s") % {"number": order.number},
-    )
+    order_notify(order, kind="return_received", compose=lambda: (
+        _("We have received the items you returned from order %(number)s at %(store)s: %(amount)s will be "
+          "refunded.") % {"number": order.number, "store": location.name, "amount": money_text(refund)},
+        _("Your return for order %(number)s") % {"number": order.number},
+    ))
     return order_return

@@ -34,7 +34,7 @@ def order_tracking_opened(*, order: Order, link: TrackingLink, channel: str, now
 def order_tracking_link_send(*, order: Order, medium: str, actor: Actor, language: str | None = None,
                              now: datetime | None = None) -> TrackingLinkSent:
     """Send the customer the order's tracking link again, by SMS or e-mail, in ``language``
-    (the agent knows the customer's; the active one otherwise), through the outbox. It is a
+    (the agent may choose; the customer's own otherwise), through the outbox. It is a
     service message the customer asked for: no marketing consent needed, contact data is.
     Audited: who asked, when, by which medium."""
     now = now or timezone.now()
@@ -60,7 +60,7 @@ def order_tracking_link_send(*, order: Order, medium: str, actor: Actor, languag
             _("The tracking link of order %(number)s was sent by %(medium)s less than a minute ago.")
             % {"number": order.number, "medium": TrackingLinkSent.Medium(medium).label},
         )
-    with translation.override(supported_language(language or translation.get_language())):
+    with translation.override(supported_language(language or customer.message_language)):
         if customer.first_name:
             body = _("Hello %(first_name)s, here is the link to follow your order %(number)s.") % {
                 "first_name": customer.first_name, "number": order.number}

@@ -449,3 +449,25 @@ def test_segments_api(api_as, staff_client):
     assert response.status_code == 200
     assert response.json()["member_count"] == 1
     assert marketing.post("/api/v1/segments/nope/recompute/").status_code == 404
+
+
+def test_a_customer_has_the_language_the_channel_knows(api_as, settings):
+    """Given, or the one the website's request asks for, or the shop's default until known;
+    never changed by a channel that does not say."""
+    settings.OMNI_CUSTOMER_LANGUAGE = "fr"
+    web = api_as("web")
+    asked = web.post("/api/v1/customers/", {"email": "anna@example.com"}, headers={"Accept-Language": "en-GB,en"})
+    assert asked.status_code == 201 and asked.json()["language"] == "en"
+    given = web.post("/api/v1/customers/", {"email": "zoe@example.fr", "language": "fr"},
+                     headers={"Accept-Language": "en"})
+    assert given.json()["language"] == "fr"
+    unknown = web.post("/api/v1/customers/", {"phone": "0611223344"})
+    assert unknown.json()["language"] == "fr"  # the shop's default
+    assert Customer.objects.get(phone="+33611223344").language == ""  # not known yet
+
+    again = web.post("/api/v1/customers/", {"email": "anna@example.com"}, headers={"Accept-Language": "fr"})
+    assert again.status_code == 200 and again.json()["language"] == "en"  # theirs is kept
+    customer_id = unknown.json()["id"]
+    assert web.patch(f"/api/v1/customers/{customer_id}/", {"language": "en"}).json()["language"] == "en"
+    refused = web.patch(f"/api/v1/customers/{customer_id}/", {"language": "klingon"})
+    assert refused.status_code == 400 and "language" in refused.json()

@@ -13,7 +13,8 @@ NEW = "/customers/new/"
 
 
 def _form(**fields) -> dict:
-    return {"first_name": "", "last_name": "", "email": "", "phone": "", "loyalty_card": "", "city": "", **fields}
+    return {"first_name": "", "last_name": "", "email": "", "phone": "", "loyalty_card": "", "city": "",
+            "language": "fr", **fields}
 
 
 def test_a_new_customer_is_created_with_identifiers_normalised_and_consent_recorded(staff_client, store):

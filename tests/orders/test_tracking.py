@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from journeys.models import Touchpoint
 from omni.actor import Actor
@@ -201,11 +201,31 @@ def test_every_message_about_an_order_carries_its_tracking_link(catalogue, store
         assert link is not None and link.via == "sms", message.body
         assert link.number == {"order_shipped": delivery, "order_delivered": delivery, "return_received": delivery,
                                "order_cancelled": cancelled}.get(message.kind, pickup).number
-    assert "25.00" in messages[-1].body or "€25.00" in messages[-1].body
+    # In the customer's language (the shop's default, French, until theirs is known), whoever acts.
+    assert all(tracking_link_read(token_in(message.body)).language == "fr" for message in messages)
+    assert "25,00\xa0€ vous seront remboursés" in messages[-1].body
     email_customer = CustomerFactory(phone=None, sms_consent=False)
     order = place_pickup(location=store, lines={"CAP-1": 1}, customer=email_customer)
     services.order_mark_ready(order=order, actor=pos)
     assert tracking_link_read(token_in(Message.objects.get(recipient=email_customer.email).body)).via == "email"
+
+
+def test_messages_speak_the_customers_own_language_with_its_dates_and_amounts(catalogue, store, jeremy, settings):
+    settings.OMNI_PICKUP_HOLD_DAYS = 7
+    pos = pos_actor(store)
+    jeremy.language = "en"
+    jeremy.save(update_fields=["language"])
+    french_reader = CustomerFactory(language="fr", sms_consent=True)
+    for customer in (jeremy, french_reader):
+        with translation.override("fr" if customer is jeremy else "en"):  # whatever the staff's language
+            services.order_mark_ready(order=place_pickup(location=store, lines={"CAP-1": 1}, customer=customer),
+                                      actor=pos)
+    english, french = (Message.objects.get(recipient=customer.phone) for customer in (jeremy, french_reader))
+    until = Order.objects.filter(customer=jeremy).get().hold_until
+    assert english.body.startswith("Your order") and timezone.localtime(until).strftime("%m/%d/%Y") in english.body
+    assert french.body.startswith("Votre commande") and timezone.localtime(until).strftime("%d/%m/%Y") in french.body
+    assert tracking_link_read(token_in(english.body)).language == "en"
+    assert tracking_link_read(token_in(french.body)).language == "fr"
 
 
 def test_the_api_answer_carries_the_tracking_link_for_the_confirmation(web, catalogue, store, jeremy):
