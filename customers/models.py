@@ -37,6 +37,12 @@ class CustomerQuerySet(models.QuerySet["Customer"]):
         """Customers that are themselves: neither merged into another nor erased."""
         return self.filter(merged_into__isnull=True, is_erased=False)
 
+    def reachable_by(self, medium: str) -> "CustomerQuerySet":
+        """Those a marketing message may reach by ``medium``: consent, and a contact point
+        confirmed as theirs (``Customer.consent`` and ``confirmed_contact``, in SQL)."""
+        field = CONTACT_FIELDS[medium]
+        return self.filter(**{f"{medium}_consent": True, f"{field}__gt": "", f"{field}_confirmed_at__isnull": False})
+
     def live(self):
         """Not merged into another (an erased customer is still a row of the accounts)."""
         return self.filter(merged_into__isnull=True)

@@ -88,3 +88,28 @@ class HttpSmsBackend(SmsBackend):
 
 def get_sms_backend() -> SmsBackend:
     return import_string(settings.OMNI_SMS_BACKEND)()
+
+
+# --- length -------------------------------------------------------------------------------
+# GSM 03.38: the characters an SMS carries at 7 bits (160 a message, 153 a part of a longer
+# one); the extension table's cost two. Any other character (an emoji, "œ", a curly
+# apostrophe) makes the whole message UCS-2: 70, then 67 a part.
+GSM_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM_EXTENDED = set("^{}\\[~]|€\f")
+
+
+def sms_segments(text: str) -> tuple[int, int]:
+    """``(parts, units)``: how many SMS the text is sent as, and its length in the units
+    its encoding counts (7-bit characters, or UCS-2 code units)."""
+    if all(char in GSM_BASIC or char in GSM_EXTENDED for char in text):
+        units = sum(2 if char in GSM_EXTENDED else 1 for char in text)
+        single, part = 160, 153
+    else:
+        units = len(text.encode("utf-16-le")) // 2
+        single, part = 70, 67
+    if units <= single:
+        return (1 if units else 0), units
+    return -(-units // part), units

@@ -17,6 +17,7 @@ class PromotionsErrorCode(StrEnum):
     CODE_USED = "code_used"
     CAMPAIGN_ALREADY_SENT = "campaign_already_sent"
     PROMOTION_NOT_RUNNING = "promotion_not_running"
+    NO_TEST_ADDRESS = "no_test_address"
 
 
 class CodeUnknown(DomainError):
@@ -53,3 +54,9 @@ class InvalidPromotion(DomainError):
 class PromotionNotRunning(DomainError):
     code = PromotionsErrorCode.PROMOTION_NOT_RUNNING
     default_detail = _("This promotion has ended or is inactive.")
+
+
+class NoTestAddress(DomainError):
+    code = PromotionsErrorCode.NO_TEST_ADDRESS
+    status = 400
+    default_detail = _("Your account has no e-mail address for the test to go to.")

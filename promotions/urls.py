@@ -12,6 +12,7 @@ urlpatterns = [
     path("campaigns/new/", views.campaign_create_page, name="campaign-create"),
     path("campaigns/<int:campaign_id>/", views.campaign_detail_page, name="campaign-detail"),
     path("campaigns/<int:campaign_id>/send/", views.campaign_send_view, name="campaign-send"),
+    path("campaigns/<int:campaign_id>/test/", views.campaign_test_view, name="campaign-test"),
     path("campaigns/<int:campaign_id>/progress/", views.campaign_progress, name="campaign-progress"),
     path("<uuid:promotion_id>/", views.promotion_detail_page, name="detail"),
     path("<uuid:promotion_id>/edit/", views.promotion_edit_page, name="edit"),

@@ -25,9 +25,10 @@ from omni.channels import Channel
 from omni.errors import DomainError
 from omni.pages import refuse
 from omni.permissions import marketing_or_admin
+from omni.sms import sms_segments
 
 from . import engine
-from .errors import InvalidPromotion
+from .errors import InvalidPromotion, PromotionNotRunning
 from .forms import CampaignForm, CodesForm, PromotionForm
 from .models import Campaign, CampaignRecipient, Promotion
 from .selectors import (
@@ -40,12 +41,13 @@ from .selectors import (
 from .services import (
     campaign_create,
     campaign_preview,
+    campaign_reach,
     campaign_send,
+    campaign_test_send,
     codes_generate,
     promotion_create,
     promotion_update,
 )
-from .services.campaigns import campaign_audience
 
 PAGE_SIZE = 25
 EXAMPLE_LINES = 3
@@ -282,6 +284,8 @@ def campaign_create_page(request):
             campaign = campaign_create(actor=actor, **form.cleaned_data)
         except InvalidPromotion as exc:
             form.add_error(None, exc.detail)
+        except PromotionNotRunning as exc:
+            form.add_error("promotion", exc.detail)
         else:
             return redirect("promotions:campaign-detail", campaign_id=campaign.pk)
     status = 400 if request.method == "POST" else 200
@@ -296,11 +300,15 @@ def _campaign(request, campaign_id) -> Campaign:
 @require_GET
 def campaign_detail_page(request, campaign_id):
     campaign = _campaign(request, campaign_id)
+    previews = campaign_preview(campaign=campaign)
+    parts, units = sms_segments(previews[0]["sms"]) if campaign.sms_text else (0, 0)
     context = {
         "campaign": campaign,
         "report": campaign_report(campaign),
-        "previews": campaign_preview(campaign=campaign),
-        "audience": campaign_audience(campaign).count(),
+        "previews": previews,
+        "reach": campaign_reach(campaign),
+        "sms_parts": parts,
+        "sms_units": units,
         "recent": campaign.recipients.select_related("customer", "code").order_by("-at", "-pk")[:20],
     }
     return render(request, "promotions/campaign_detail.html", context)
@@ -318,6 +326,22 @@ def campaign_send_view(request, campaign_id):
     if request.htmx:
         return render(request, "promotions/_campaign_progress.html",
                       {"campaign": campaign, "report": campaign_report(campaign)})
+    return redirect("promotions:campaign-detail", campaign_id=campaign.pk)
+
+
+@marketing_required
+@require_POST
+def campaign_test_view(request, campaign_id):
+    """Send the campaign's messages to oneself first; the outcome appears in place."""
+    campaign = _campaign(request, campaign_id)
+    try:
+        address = campaign_test_send(campaign=campaign, actor=Actor.from_request(request))
+    except DomainError as exc:
+        return refuse(request, exc, target="#campaign-test-result")
+    message = _("Test sent to %(address)s.") % {"address": address}
+    if request.htmx:
+        return render(request, "omni/_alert.html", {"message": message, "level": "success"})
+    messages.success(request, message)
     return redirect("promotions:campaign-detail", campaign_id=campaign.pk)
 
 

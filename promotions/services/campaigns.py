@@ -13,17 +13,16 @@ import logging
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
-from customers.models import Customer, Segment
+from customers.models import Customer, CustomerQuerySet, Segment
 from omni.actor import Actor
 from omni.notifications import message_queue
 
 from ..codes import normalise_prefix, random_code
-from ..errors import CampaignAlreadySent, InvalidPromotion, PromotionNotRunning
+from ..errors import CampaignAlreadySent, InvalidPromotion, NoTestAddress, PromotionNotRunning
 from ..models import Campaign, CampaignRecipient, DiscountCode, Promotion
 from ..signals import campaign_message_sent
 from .pricing_version import pricing_changed
@@ -70,6 +69,7 @@ def campaign_create(
     errors = campaign_errors(values)
     if errors:
         raise InvalidPromotion(next(iter(errors.values())), errors=errors)
+    _check_running(promotion)
     return Campaign.objects.create(
         name=name,
         promotion=promotion,
@@ -82,8 +82,47 @@ def campaign_create(
     )
 
 
-def campaign_audience(campaign: Campaign) -> QuerySet[Customer]:
+def _check_running(promotion: Promotion) -> None:
+    """A campaign hands out the promotion's codes: an ended or inactive one would refuse them."""
+    if promotion.status in (Promotion.Status.ENDED, Promotion.Status.INACTIVE):
+        raise PromotionNotRunning(
+            _("The promotion %(name)s has ended or is inactive: its codes would be refused.") % {"name": promotion.name}
+        )
+
+
+def campaign_audience(campaign: Campaign) -> CustomerQuerySet:
     return Customer.objects.active().filter(memberships__segment_id=campaign.segment_id)
+
+
+def campaign_reach(campaign: Campaign) -> dict[str, int]:
+    """Before sending: the segment's members, and how many of them each medium the
+    campaign uses would reach (consent and a confirmed contact point). Three queries."""
+    audience = campaign_audience(campaign)
+    return {
+        "members": audience.count(),
+        "sms": audience.reachable_by("sms").count() if campaign.sms_text else 0,
+        "email": audience.reachable_by("email").count() if campaign.email_text else 0,
+    }
+
+
+@transaction.atomic
+def campaign_test_send(*, campaign: Campaign, actor: Actor) -> str:
+    """The campaign's messages, with a sample code, to the staff member's own e-mail
+    address (the SMS text too, marked as such): how they read before anyone gets them.
+    Returns the address."""
+    address = actor.user.email if actor.user is not None else ""
+    if not address:
+        raise NoTestAddress()
+    sample = campaign.code_prefix + SAMPLE_CODE
+    if campaign.sms_text:
+        message_queue(medium="email", recipient=address, kind="campaign_test", about=campaign,
+                      body=render_text(campaign.sms_text, customer=None, code=sample),
+                      subject_line=_("Test of the SMS of %(campaign)s") % {"campaign": campaign.name})
+    if campaign.email_text:
+        message_queue(medium="email", recipient=address, kind="campaign_test", about=campaign,
+                      body=render_text(campaign.email_text, customer=None, code=sample),
+                      subject_line=render_text(campaign.email_subject, customer=None, code=sample))
+    return address
 
 
 def campaign_preview(*, campaign: Campaign, limit: int = 3) -> list[dict]:
@@ -119,11 +158,7 @@ def campaign_send(*, campaign: Campaign, actor: Actor) -> Campaign:
     campaign = Campaign.objects.select_for_update().select_related("promotion").get(pk=campaign.pk)
     if campaign.status == Campaign.Status.SENDING:
         raise CampaignAlreadySent(_("This campaign is being sent right now."))
-    if campaign.promotion.status in (Promotion.Status.ENDED, Promotion.Status.INACTIVE):
-        raise PromotionNotRunning(
-            _("The promotion %(name)s has ended or is inactive: its codes would be refused.")
-            % {"name": campaign.promotion.name}
-        )
+    _check_running(campaign.promotion)
     campaign.status = Campaign.Status.SENDING
     campaign.audience = campaign_audience(campaign).count()
     campaign.started_at = campaign.started_at or timezone.now()

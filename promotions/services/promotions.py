@@ -4,10 +4,12 @@ API's serializer, the marketing form and the services refuse the same things."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Segment
@@ -24,6 +26,12 @@ FIELDS = (
     "categories", "min_subtotal", "requires_code", "code", "usage_limit", "per_customer_limit", "priority",
     "stackable", "is_active",
 )
+
+
+def _same_minute(moment: datetime, other: datetime | None) -> bool:
+    """A form gives moments to the minute: the end an ended promotion already had, sent
+    back unchanged, is not a new end."""
+    return other is not None and moment.replace(second=0, microsecond=0) == other.replace(second=0, microsecond=0)
 
 
 def promotion_errors(values: dict, *, instance: Promotion | None = None) -> dict[str, str]:
@@ -61,6 +69,10 @@ def promotion_errors(values: dict, *, instance: Promotion | None = None) -> dict
     starts_at, ends_at = get("starts_at"), get("ends_at")
     if starts_at and ends_at and ends_at <= starts_at:
         errors["ends_at"] = _("The end must come after the start.")
+    elif values.get("ends_at") and values["ends_at"] <= timezone.now() and not _same_minute(
+        values["ends_at"], instance.ends_at if instance is not None else None
+    ):  # a new or moved end in the past: the promotion would be over before anyone saw it
+        errors["ends_at"] = _("The end is already past.")
     unknown = sorted(set(get("channels") or []) - set(Channel.values))
     if unknown:
         errors["channels"] = _("Unknown channel: %(channels)s.") % {"channels": ", ".join(map(str, unknown))}

@@ -136,3 +136,65 @@ def test_broker_outage_leaves_the_send_to_the_sweep(audience, monkeypatch, djang
     tasks.resume_campaigns()
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.SENT and CampaignRecipient.objects.count() == 4
+
+
+def test_a_campaign_is_not_created_on_an_ended_promotion_and_the_page_says_why(audience, staff_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from promotions.errors import PromotionNotRunning
+
+    segment, _ = audience
+    now = timezone.now()
+    ended = PromotionFactory(name="Last summer", starts_at=now - timedelta(days=90), ends_at=now - timedelta(days=30))
+    with pytest.raises(PromotionNotRunning):
+        campaign_create(name="Too late", promotion=ended, segment=segment, actor=Actor.system(),
+                        sms_text="Hi {first_name}, {code}")
+    marketing = staff_client("marketing")
+    refused = marketing.post("/promotions/campaigns/new/", {
+        "name": "Too late", "promotion": str(ended.pk), "segment": str(segment.pk),
+        "sms_text": "Hi {first_name}, {code}",
+    })
+    assert refused.status_code == 400 and "has ended or is inactive" in refused.content.decode()
+    assert "<nav" in refused.content.decode() and not Campaign.objects.exists()
+
+
+def test_before_sending_the_page_shows_who_is_reachable_and_the_sms_length(audience, staff_client):
+    segment, _ = audience
+    campaign = make_campaign(segment)
+    page = staff_client("marketing").get(f"/promotions/campaigns/{campaign.pk}/").content.decode()
+    assert "4 members" in page
+    assert "1 member reachable by SMS" in page  # Jérémy: consent and a confirmed phone (Zoé has no phone)
+    assert "1 member reachable by e-mail" in page  # Anne
+    # "Hi Jérémy! -10% with HI-XXXXXXXX at Paris Rivoli": 7-bit, one SMS.
+    assert "characters: 1 SMS each" in page
+
+
+def test_a_test_send_goes_to_the_staff_members_own_address_only(audience, staff_client,
+                                                               django_capture_on_commit_callbacks):
+    from omni.models import Message
+
+    segment, _ = audience
+    campaign = make_campaign(segment)
+    marketing = staff_client("marketing", email="chloe@omni.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = marketing.post(f"/promotions/campaigns/{campaign.pk}/test/", headers={"HX-Request": "true"})
+    assert sent.status_code == 200 and "Test sent to chloe@omni.example." in sent.content.decode()
+    assert set(Message.objects.values_list("recipient", "kind")) == {("chloe@omni.example", "campaign_test")}
+    assert Message.objects.count() == 2  # the SMS text and the e-mail
+    assert not DiscountCode.objects.exists() and campaign.recipients.count() == 0  # nobody else got anything
+
+    nobody = staff_client("marketing", email="")
+    refused = nobody.post(f"/promotions/campaigns/{campaign.pk}/test/", headers={"HX-Request": "true"})
+    assert refused.status_code == 400 and 'data-code="no_test_address"' in refused.content.decode()
+
+
+def test_sms_segments_count_as_carriers_do():
+    from omni.sms import sms_segments
+
+    assert sms_segments("a" * 160) == (1, 160)
+    assert sms_segments("a" * 161) == (2, 161)  # 153 a part once split
+    assert sms_segments("€" * 80) == (1, 160)  # the extension table's characters count two
+    assert sms_segments("Cœur") == (1, 4)  # œ is not 7-bit: UCS-2, 70 a message
+    assert sms_segments("x" * 70 + "😀") == (2, 72)  # an emoji is two UCS-2 units

@@ -43,7 +43,7 @@ def test_create_with_live_preview_generate_codes_and_send_a_campaign(logged_in_p
     page.get_by_role("button", name="Save and preview").click()
     expect(page.locator("main")).to_contain_text("Hi Jérémy, -20% with")
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name="Send", exact=True).click()
     expect(page.locator("#campaign-progress")).to_contain_text("2 of 2 customers handled")
     assert Campaign.objects.get().status == "sent"
     assert DiscountCode.objects.filter(campaign_recipient__isnull=False).count() == 1

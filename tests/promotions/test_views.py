@@ -1,7 +1,10 @@
 """Marketing pages: marketing and admins only, constant queries, forms that refuse in place."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from omni.models import Message
 from promotions.models import Campaign, DiscountCode, Promotion, Redemption
@@ -213,3 +216,22 @@ def test_detail_pages_cost_a_constant_number_of_queries(marketing, catalogue, dj
         assert marketing.get(reverse("promotions:campaign-detail", args=[campaign.pk])).status_code == 200
     with django_assert_max_num_queries(8):
         assert marketing.get(reverse("promotions:campaign-list")).status_code == 200
+
+
+def test_end_dates_before_the_start_or_already_past_are_refused_in_place(marketing, catalogue):
+    now = timezone.localtime()
+    day = "%Y-%m-%dT%H:%M"
+    past = marketing.post(reverse("promotions:create"), {**FORM, "ends_at": (now - timedelta(days=1)).strftime(day)})
+    assert past.status_code == 400 and "The end is already past." in past.content.decode()
+    later, sooner = (now + timedelta(days=5)).strftime(day), (now + timedelta(days=2)).strftime(day)
+    backwards = marketing.post(reverse("promotions:create"), {**FORM, "starts_at": later, "ends_at": sooner})
+    assert backwards.status_code == 400 and "The end must come after the start." in backwards.content.decode()
+    assert "<nav" in backwards.content.decode() and not Promotion.objects.exists()
+
+    # An ended promotion keeps its past end: renaming it is not moving it.
+    ended = PromotionFactory(name="Past", starts_at=now - timedelta(days=9), ends_at=now - timedelta(days=1),
+                             categories=["caps"])
+    renamed = marketing.post(reverse("promotions:edit", args=[ended.pk]), {
+        **FORM, "name": "Past (archive)", "starts_at": timezone.localtime(ended.starts_at).strftime(day),
+        "ends_at": timezone.localtime(ended.ends_at).strftime(day)})
+    assert renamed.status_code == 302, renamed.content.decode()[:500]
