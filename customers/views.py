@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from omni.actor import Actor
 from omni.errors import DomainError
 from omni.pages import refuse
+from omni.sorting import Sorting
 
 from .facts import all_facts, get_fact
 from .identifiers import format_phone
@@ -54,6 +55,10 @@ from .services import (
 from .timeline import customer_timeline
 
 PAGE_SIZE = 25
+CUSTOMER_SORTING = Sorting(
+    columns={"name": CUSTOMER_ORDER[:2], "store": ("preferred_store__name",), "since": ("created_at",)},
+    default="name",
+)
 TIMELINE_PAGE = 30
 
 
@@ -66,8 +71,11 @@ def customer_list_page(request):
     query = request.GET.get("q", "").strip()[:100]
     customers = customer_search(query) if query else Customer.objects.active().order_by(*CUSTOMER_ORDER)
     customers = customers.select_related("preferred_store")
+    sort = ""
+    if request.GET.get("sort"):  # else a search keeps its own order: exact matches first
+        customers, sort = CUSTOMER_SORTING.apply(customers, request)
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "may_write": may_write_customers(actor)}
+    context = {"page": page, "query": query, "may_write": may_write_customers(actor), "sort": sort}
     if request.htmx and request.htmx.target == "customer-results":
         return render(request, "customers/_customer_table.html", context)
     return render(request, "customers/customer_list.html", context)

@@ -21,6 +21,7 @@ from omni.actor import Actor
 from omni.errors import DomainError
 from omni.models import Location
 from omni.pages import refuse
+from omni.sorting import Sorting
 from promotions.pricing import MAX_LINE_QUANTITY
 
 from . import selectors, services
@@ -37,6 +38,11 @@ from .permissions import (
 )
 
 PAGE_SIZE = 25
+ORDER_SORTING = Sorting(
+    columns={"number": ("number",), "placed": ("created_at",), "status": ("status",), "total": ("total",),
+             "customer": ("customer__last_name", "customer__first_name")},
+    default="-placed",
+)
 ORDER_ALERT = "#order-alert"  # the alert box above an order's actions: the order stays as it was
 
 
@@ -110,9 +116,10 @@ def order_list(request):
     queryset = selectors.order_list(actor=actor, filters={k: v for k, v in filters.items() if v}, details=False)
     if query:
         queryset = queryset.filter(number__icontains=query)
+    queryset, sort = ORDER_SORTING.apply(queryset, request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "filters": filters, "query": query, "statuses": OrderStatus.choices,
-               "fulfilments": Fulfilment.choices, "may_order": may_order_for_customer(actor)}
+               "fulfilments": Fulfilment.choices, "may_order": may_order_for_customer(actor), "sort": sort}
     template = "orders/_order_table.html" if request.htmx else "orders/order_list.html"
     return render(request, template, context)
 

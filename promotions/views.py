@@ -26,6 +26,7 @@ from omni.errors import DomainError
 from omni.pages import refuse
 from omni.permissions import marketing_or_admin
 from omni.sms import sms_segments
+from omni.sorting import Sorting
 
 from . import engine
 from .errors import InvalidPromotion, PromotionNotRunning
@@ -50,6 +51,11 @@ from .services import (
 )
 
 PAGE_SIZE = 25
+PROMOTION_SORTING = Sorting(
+    columns={"name": ("name",), "starts": ("starts_at",), "ends": ("ends_at",), "priority": ("priority", "-name"),
+             "redemptions": ("redemptions_count",)},
+    default="-priority",
+)
 EXAMPLE_LINES = 3
 
 
@@ -76,8 +82,10 @@ def promotion_list_page(request):
         codes_count=Count("codes", distinct=True),
         redemptions_count=Count("redemptions", filter=Q(redemptions__released_at__isnull=True), distinct=True),
     )
+    promotions, sort = PROMOTION_SORTING.apply(promotions, request)
     page = Paginator(promotions, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "filters": filters, "statuses": Promotion.Status.choices, "channels": Channel.choices}
+    context = {"page": page, "filters": filters, "statuses": Promotion.Status.choices, "channels": Channel.choices,
+               "sort": sort}
     if request.htmx and request.htmx.target == "promotion-results":
         return render(request, "promotions/_promotion_table.html", context)
     return render(request, "promotions/promotion_list.html", context)
