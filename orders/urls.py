@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import tracking_views, views
+from . import bulk_views, tracking_views, views
 
 app_name = "orders"
 urlpatterns = [
     path("", views.order_list, name="order-list"),
+    path("mark-ready/", bulk_views.orders_mark_ready_view, name="orders-mark-ready"),
     path("new/", views.order_create, name="order-create"),
     path("new/availability/", views.aisle_availability, name="aisle-availability"),
     path("pickups/", views.pickup_board, name="pickup-board"),

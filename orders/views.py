@@ -118,8 +118,12 @@ def order_list(request):
         queryset = queryset.filter(number__icontains=query)
     queryset, sort = ORDER_SORTING.apply(queryset, request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The pickups this actor's store may mark ready from the list, several at once.
+    preparable = {order.number for order in page if order.is_pickup and order.status == OrderStatus.PLACED
+                  and may_act_on_pickup(actor, order)}
     context = {"page": page, "filters": filters, "query": query, "statuses": OrderStatus.choices,
-               "fulfilments": Fulfilment.choices, "may_order": may_order_for_customer(actor), "sort": sort}
+               "fulfilments": Fulfilment.choices, "may_order": may_order_for_customer(actor), "sort": sort,
+               "preparable": preparable}
     template = "orders/_order_table.html" if request.htmx else "orders/order_list.html"
     return render(request, template, context)
 

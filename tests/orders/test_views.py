@@ -147,3 +147,29 @@ def test_order_list_page_costs_constant_queries(staff_client, catalogue, store):
     with CaptureQueriesContext(connection) as many:
         assert client.get("/orders/").status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_pickups_are_marked_ready_several_at_once_from_the_list(staff_client, catalogue, store, other_store,
+                                                                 django_capture_on_commit_callbacks):
+    from omni.models import Message
+    from orders.models import Order
+    from tests.factories.customers import CustomerFactory
+    from tests.factories.orders import place_pickup
+
+    customer = CustomerFactory(sms_consent=True)
+    mine = [place_pickup(location=store, lines={"CAP-1": 1}, customer=customer) for _ in range(2)]
+    theirs = place_pickup(location=other_store, lines={"CAP-1": 1})
+    staff = staff_client("store_staff", locations=[store])
+    listing = staff.get("/orders/").content.decode()
+    assert f'value="{mine[0].number}" form="orders-bulk"' in listing
+    assert f'value="{theirs.number}" form="orders-bulk"' not in listing  # another store's: no box
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = staff.post("/orders/mark-ready/", {"number": [o.number for o in (*mine, theirs)], "next": "/orders/"},
+                          follow=True)
+    page = done.content.decode()
+    assert "2 orders marked ready." in page and f"{theirs.number}: " in page  # refused, and said why
+    statuses = set(Order.objects.filter(pk__in=[o.pk for o in mine]).values_list("status", flat=True))
+    assert statuses == {"ready_for_pickup"}
+    assert Order.objects.get(pk=theirs.pk).status == "placed"
+    assert Message.objects.filter(kind="pickup_ready").count() == 2  # each customer told, as from the order page

@@ -235,3 +235,23 @@ def test_end_dates_before_the_start_or_already_past_are_refused_in_place(marketi
         **FORM, "name": "Past (archive)", "starts_at": timezone.localtime(ended.starts_at).strftime(day),
         "ends_at": timezone.localtime(ended.ends_at).strftime(day)})
     assert renamed.status_code == 302, renamed.content.decode()[:500]
+
+
+def test_bulk_activate_and_deactivate_through_the_service_and_back_to_the_same_list(marketing, catalogue):
+    on = [PromotionFactory(name=f"On {n}") for n in range(2)]
+    off = PromotionFactory(name="Off", is_active=False)
+    back = "/promotions/?sort=name&status=running"
+    done = marketing.post(reverse("promotions:bulk"), {"action": "deactivate", "next": back,
+                                                       "promotion": [str(on[0].pk), str(off.pk), "not-a-uuid"]})
+    assert done.status_code == 302 and done["Location"] == back
+    on[0].refresh_from_db()
+    assert not on[0].is_active and on[0].updated_by == marketing.user.username  # the service wrote it
+    page = marketing.get(back).content.decode()
+    assert "1 promotion deactivated." in page
+    marketing.post(reverse("promotions:bulk"), {"action": "activate", "promotion": [str(p.pk) for p in (*on, off)]})
+    assert Promotion.objects.filter(is_active=True).count() == 3
+    outside = marketing.post(reverse("promotions:bulk"), {"action": "activate", "promotion": [str(off.pk)],
+                                                          "next": "https://elsewhere.example/"})
+    assert outside["Location"] == reverse("promotions:list")  # never sent off-site
+    nothing = marketing.post(reverse("promotions:bulk"), {"action": "activate"}, follow=True)
+    assert "Tick at least one promotion" in nothing.content.decode()
