@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import bulk_views, views
 
 app_name = "promotions"
 urlpatterns = [
     path("", views.promotion_list_page, name="list"),
     path("new/", views.promotion_create_page, name="create"),
-    path("bulk/", views.promotion_bulk_view, name="bulk"),
+    path("bulk/", bulk_views.promotion_bulk_view, name="bulk"),
     path("preview/", views.promotion_preview, name="preview"),
     path("statistics/", views.redemption_stats_page, name="stats"),
     path("campaigns/", views.campaign_list_page, name="campaign-list"),

@@ -14,11 +14,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from inventory.models import Product
@@ -198,17 +195,20 @@ def promotion_preview(request):
 def promotion_detail_page(request, promotion_id):
     actor = Actor.from_request(request)
     promotion = get_object_or_404(promotion_list(actor=actor), pk=promotion_id)
-    code_counts = {row["state"]: row["n"] for row in promotion.codes.order_by().values("state").annotate(n=Count("pk"))}
     context = {
         "promotion": promotion,
         "stats": redemption_stats(promotion=promotion),
-        "code_counts": code_counts,
-        "codes_total": sum(code_counts.values()),
+        **_code_counts(promotion),
         "recent_codes": promotion.codes.order_by("-created_at", "code")[:20],
         "campaigns": promotion.campaigns.select_related("segment").order_by("-created_at")[:10],
         "codes_form": CodesForm(),
     }
     return render(request, "promotions/promotion_detail.html", context)
+
+
+def _code_counts(promotion: Promotion) -> dict:
+    counts = {row["state"]: row["n"] for row in promotion.codes.order_by().values("state").annotate(n=Count("pk"))}
+    return {"code_counts": counts, "codes_total": sum(counts.values())}
 
 
 @marketing_required
@@ -226,7 +226,8 @@ def codes_generate_view(request, promotion_id):
     message = _("%(count)s codes generated.") % {"count": len(codes)}
     if request.htmx:
         return render(request, "promotions/_codes_generated.html", {"promotion": promotion, "codes": codes[:20],
-                                                                    "count": len(codes), "message": message})
+                                                                    "count": len(codes), "message": message,
+                                                                    **_code_counts(promotion)})
     messages.success(request, message)
     return redirect("promotions:detail", promotion_id=promotion.pk)
 
@@ -338,38 +339,6 @@ def campaign_send_view(request, campaign_id):
         return render(request, "promotions/_campaign_progress.html",
                       {"campaign": campaign, "report": campaign_report(campaign)})
     return redirect("promotions:campaign-detail", campaign_id=campaign.pk)
-
-
-@marketing_required
-@require_POST
-def promotion_bulk_view(request):
-    """Activate or deactivate the promotions ticked on the list, each through the service;
-    back to the list as it was (its filters, sort and page)."""
-    actor = Actor.from_request(request)
-    active = {"activate": True, "deactivate": False}.get(request.POST.get("action", ""))
-    chosen = promotion_list(actor=actor, filters={}).filter(pk__in=_uuids(request.POST.getlist("promotion")))
-    if active is None or not chosen:
-        messages.error(request, _("Tick at least one promotion, then an action."))
-    else:
-        changed = [promotion_update(promotion=promotion, actor=actor, is_active=active)
-                   for promotion in chosen if promotion.is_active != active]
-        text = (ngettext("%(count)s promotion activated.", "%(count)s promotions activated.", len(changed)) if active
-                else ngettext("%(count)s promotion deactivated.", "%(count)s promotions deactivated.", len(changed)))
-        messages.success(request, text % {"count": len(changed)})
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("promotions:list")
-    return redirect(back)
-
-
-def _uuids(values: list[str]) -> list[uuid.UUID]:
-    found = []
-    for value in values[:500]:
-        try:
-            found.append(uuid.UUID(value))
-        except ValueError:
-            continue
-    return found
 
 
 @marketing_required

@@ -30,10 +30,12 @@ def test_create_with_live_preview_generate_codes_and_send_a_campaign(logged_in_p
     expect(page.get_by_role("heading", level=1)).to_contain_text("Caps -20%")
     promotion = Promotion.objects.get()
 
+    expect(page.get_by_test_id("code-counts")).to_contain_text("0 codes: 0 available")
     page.get_by_label("How many codes").fill("5")
     page.get_by_label("Prefix").fill("e2e")
     page.get_by_role("button", name="Generate").click()
     expect(page.locator("#codes-result")).to_contain_text("5 codes generated")
+    expect(page.get_by_test_id("code-counts")).to_contain_text("5 codes: 5 available")  # the counter follows
     assert DiscountCode.objects.filter(promotion=promotion).count() == 5
 
     page.goto(f"{live_server.url}/promotions/campaigns/new/?promotion={promotion.pk}")
@@ -45,5 +47,6 @@ def test_create_with_live_preview_generate_codes_and_send_a_campaign(logged_in_p
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Send", exact=True).click()
     expect(page.locator("#campaign-progress")).to_contain_text("2 of 2 customers handled")
+    expect(page.get_by_test_id("campaign-status")).to_have_text("Sent")  # the badge follows
     assert Campaign.objects.get().status == "sent"
     assert DiscountCode.objects.filter(campaign_recipient__isnull=False).count() == 1
