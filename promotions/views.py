@@ -35,6 +35,7 @@ from .models import Campaign, CampaignRecipient, Promotion
 from .selectors import (
     campaign_list,
     campaign_report,
+    campaign_results,
     promotion_list,
     redemption_stats,
     redemption_stats_by_promotion,
@@ -319,6 +320,7 @@ def campaign_detail_page(request, campaign_id):
         "report": campaign_report(campaign),
         "previews": previews,
         "reach": campaign_reach(campaign),
+        "results": campaign_results(campaign),
         "sms_parts": parts,
         "sms_units": units,
         "recent": campaign.recipients.select_related("customer", "code").order_by("-at", "-pk")[:20],

@@ -1,5 +1,7 @@
 """Campaigns: one unique code per consenting customer, whatever the number of sends."""
 
+import re
+
 import pytest
 
 from omni.actor import Actor
@@ -198,3 +200,31 @@ def test_sms_segments_count_as_carriers_do():
     assert sms_segments("€" * 80) == (1, 160)  # the extension table's characters count two
     assert sms_segments("Cœur") == (1, 4)  # œ is not 7-bit: UCS-2, 70 a message
     assert sms_segments("x" * 70 + "😀") == (2, 72)  # an emoji is two UCS-2 units
+
+
+def test_campaign_results_count_its_codes_used_by_channel_and_by_day(audience, staff_client,
+                                                                   django_capture_on_commit_callbacks):
+    from decimal import Decimal
+
+    from promotions.services import code_redeem
+
+    segment, customers = audience
+    campaign = make_campaign(segment)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_send(campaign=campaign, actor=Actor.system())
+    sms_code = CampaignRecipient.objects.get(customer=customers["sms"]).code.code
+    email_code = CampaignRecipient.objects.get(customer=customers["email"]).code.code
+    code_redeem(code=sms_code, customer=customers["sms"], order_reference="OM-STORE1", channel="store",
+                actor=Actor.system(), amount=Decimal("4.50"))
+    code_redeem(code=email_code, customer=customers["email"], order_reference="OM-WEB1", channel="web",
+                actor=Actor.system(), amount=Decimal("2.00"))
+    other = DiscountCode.objects.create(code="NOT-THIS-ONE", promotion=campaign.promotion, single_use=True)
+    code_redeem(code=other.code, customer=None, order_reference="OM-WEB2", channel="web", actor=Actor.system(),
+                amount=Decimal("9.00"))  # the promotion's, not the campaign's
+
+    page = staff_client("marketing").get(f"/promotions/campaigns/{campaign.pk}/").content.decode()
+    results = page[page.index('data-testid="campaign-results"'):]
+    rows = re.findall(r"<tr><td>([^<]+)</td><td class=\"text-end\">(\d+)</td><td class=\"text-end\">(\d+)</td>"
+                      r"<td class=\"text-end\">([^<]+)</td></tr>", results)
+    assert rows == [("Store", "1", "1", "€4.50"), ("Web shop", "1", "1", "€2.00")]
+    assert "Codes redeemed per day" in results
