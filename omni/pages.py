@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .errors import DomainError
 
@@ -39,3 +40,10 @@ def refuse(
         response["HX-Retarget"] = target
         response["HX-Reswap"] = "innerHTML"
     return response
+
+
+def back_to(request: HttpRequest, fallback: str) -> str:
+    """Where a form posted from a list goes back to: its ``next`` (the list as it was, with
+    its filters, sort and page) when that is on this site, else ``fallback``."""
+    back = request.POST.get("next", "")
+    return back if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) else fallback

@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from omni.actor import Actor
 from omni.errors import DomainError
+from omni.pages import back_to
 
 from . import selectors, services
 
@@ -46,7 +46,4 @@ def orders_mark_ready_view(request):
                          % {"count": ready})
     for refusal in refused:
         messages.error(request, refusal)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("orders:order-list")
-    return redirect(back)
+    return redirect(back_to(request, reverse("orders:order-list")))

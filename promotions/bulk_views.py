@@ -8,12 +8,12 @@ import uuid
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from omni.actor import Actor
+from omni.pages import back_to
 
 from .selectors import promotion_list
 from .services import promotion_update
@@ -38,10 +38,7 @@ def promotion_bulk_view(request):
         text = (ngettext("%(count)s promotion activated.", "%(count)s promotions activated.", len(changed)) if active
                 else ngettext("%(count)s promotion deactivated.", "%(count)s promotions deactivated.", len(changed)))
         messages.success(request, text % {"count": len(changed)})
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("promotions:list")
-    return redirect(back)
+    return redirect(back_to(request, reverse("promotions:list")))
 
 
 def _uuids(values: list[str]) -> list[uuid.UUID]:
