@@ -16,6 +16,7 @@ urlpatterns = [
     path("<str:number>/tracking-link/", tracking_views.tracking_link_send, name="tracking-link-send"),
     path("<str:number>/", views.order_detail, name="order-detail"),
     path("<str:number>/slip/", views.pickup_slip, name="pickup-slip"),
+    path("<str:number>/returns/<uuid:return_id>/receipt/", views.return_receipt, name="return-receipt"),
     path("<str:number>/return/", views.order_return, name="order-return"),
     path("<str:number>/ready/", views.order_action, {"action": "ready"}, name="pickup-ready"),
     path("<str:number>/collect/", views.order_action, {"action": "collect"}, name="pickup-collect"),

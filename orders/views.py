@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -230,10 +230,23 @@ def order_return(request, number):
 def pickup_slip(request, number):
     actor = _actor(request)
     order = _order_or_404(actor, number)
+    return render(request, "orders/pickup_slip.html", _printed(request, order))
+
+
+@login_required
+def return_receipt(request, number, return_id):
+    actor = _actor(request)
+    order = _order_or_404(actor, number)
+    order_return = get_object_or_404(order.returns.select_related("location"), pk=return_id)
+    return render(request, "orders/return_receipt.html", {**_printed(request, order), "order_return": order_return})
+
+
+def _printed(request, order: Order) -> dict:
+    """What a printed page of an order needs: its format (A4, or ``?format=receipt`` for an
+    80 mm printer), and the order number as a QR code the board's scan field opens."""
     receipt = request.GET.get("format") == "receipt"
-    # The order number as a QR code: the pickup board's scan field opens the order from it.
     number_code = segno.make(order.number, error="m").svg_data_uri(scale=3 if receipt else 4)
-    return render(request, "orders/pickup_slip.html", {"order": order, "receipt": receipt, "number_code": number_code})
+    return {"order": order, "receipt": receipt, "number_code": number_code}
 
 
 # --- endless aisle --------------------------------------------------------------------------------

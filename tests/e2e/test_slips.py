@@ -8,8 +8,9 @@ import pytest
 import segno
 from playwright.sync_api import expect
 
+from orders import services
 from tests.factories.inventory import ProductFactory, stock
-from tests.factories.orders import place_pickup
+from tests.factories.orders import place_pickup, pos_actor, sell_in_store
 
 MM = 72 / 25.4  # PDF points per millimetre
 
@@ -41,4 +42,28 @@ def test_the_slip_carries_the_order_code_and_the_store_and_sets_its_page(
         expect(store_block).to_contain_text(part)
 
     width, _height = _page_size_mm(page.pdf(prefer_css_page_size=True))
+    assert width == width_mm
+
+
+@pytest.mark.parametrize(("query", "width_mm"), [("", 210), ("?format=receipt", 80)], ids=["a4", "80mm"])
+def test_the_return_receipt_carries_the_code_the_store_the_lines_and_the_refund(
+    logged_in_page, live_server, store, query, width_mm
+):
+    store.address, store.postcode = "12 rue de Rivoli", "75004"
+    store.save()
+    stock(ProductFactory(sku="E2E-RET", name="Casquette rendue", price=Decimal("19.90")), store, 3)
+    order = sell_in_store(location=store, lines={"E2E-RET": 2})
+    services.return_create(order=order, location=store, lines={"E2E-RET": 1}, actor=pos_actor(store))
+    page = logged_in_page("store_staff", locations=[store])
+    page.goto(f"{live_server.url}/orders/{order.number}/")
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Receipt (80 mm)" if query else "Receipt (A4)").click()
+    receipt = opened.value
+    receipt.wait_for_load_state()
+    expect(receipt.get_by_test_id("return-receipt")).to_contain_text("Casquette rendue")
+    expect(receipt.get_by_test_id("return-refund")).to_have_text("€19.90")
+    expect(receipt.get_by_test_id("slip-store")).to_contain_text("12 rue de Rivoli")
+    assert receipt.get_by_test_id("slip-code").get_attribute("src") == segno.make(
+        order.number, error="m").svg_data_uri(scale=3 if query else 4)
+    width, _height = _page_size_mm(receipt.pdf(prefer_css_page_size=True))
     assert width == width_mm
