@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from customers.models import Customer
 from inventory.selectors import with_channel_prices
 from omni.actor import Actor
 from omni.models import Message
@@ -173,6 +174,16 @@ def customer_spend(*, customer_id: UUID) -> dict:
     for row in spend_by_customer([customer_id]):  # one row, or none before a first order
         return {"orders": row["orders"], "spent": row["spent"]}
     return {"orders": 0, "spent": ZERO}
+
+
+def last_shipping_address(*, customer: Customer) -> dict[str, str]:
+    """The address of the customer's latest delivery (``name``, ``line1``, ``postcode``,
+    ``city``), or an empty dict: what a new delivery offers, to be checked. One query."""
+    last = (
+        Order.objects.filter(customer=customer, fulfilment=Fulfilment.DELIVERY, shipping_address__isnull=False)
+        .order_by("-created_at").values_list("shipping_address", flat=True).first()
+    )
+    return {key: str(last.get(key, "")) for key in ("name", "line1", "postcode", "city")} if last else {}
 
 
 def customer_open_carts(*, customer_id: UUID | str, limit: int = 5) -> QuerySet[Cart]:

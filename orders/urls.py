@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import bulk_views, tracking_views, views
+from . import aisle_views, bulk_views, tracking_views, views
 
 app_name = "orders"
 urlpatterns = [
     path("", views.order_list, name="order-list"),
     path("mark-ready/", bulk_views.orders_mark_ready_view, name="orders-mark-ready"),
-    path("new/", views.order_create, name="order-create"),
-    path("new/availability/", views.aisle_availability, name="aisle-availability"),
+    path("new/", aisle_views.order_create, name="order-create"),
+    path("new/availability/", aisle_views.aisle_availability, name="aisle-availability"),
     path("pickups/", views.pickup_board, name="pickup-board"),
     path("carts/open/", views.cart_open, name="cart-open"),
     path("carts/<uuid:cart_id>/", views.cart_detail, name="cart-detail"),

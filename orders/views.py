@@ -15,14 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from customers.selectors import customer_exact_match
-from inventory.models import Product
 from omni.actor import Actor
 from omni.errors import DomainError
 from omni.models import Location
 from omni.pages import refuse
 from omni.sorting import Sorting
-from promotions.pricing import MAX_LINE_QUANTITY
 
 from . import selectors, services
 from .errors import MissingField
@@ -247,77 +244,6 @@ def _printed(request, order: Order) -> dict:
     receipt = request.GET.get("format") == "receipt"
     number_code = segno.make(order.number, error="m").svg_data_uri(scale=3 if receipt else 4)
     return {"order": order, "receipt": receipt, "number_code": number_code}
-
-
-# --- endless aisle --------------------------------------------------------------------------------
-@login_required
-def order_create(request):
-    """A store sells what it lacks: delivered from the warehouse (or a ship-from-store
-    store) to the customer's home, or collected at another store."""
-    actor = _actor(request)
-    if not may_order_for_customer(actor):
-        raise PermissionDenied
-    pickup_locations = list(Location.objects.filter(click_and_collect=True, is_active=True).order_by("name"))
-    context = {"pickup_locations": pickup_locations, "values": request.POST or {}, "errors": {}}
-    if request.method != "POST":
-        context["values"] = {"sku": request.GET.get("sku", ""), "quantity": "1", "fulfilment": "delivery"}
-        return render(request, "orders/order_form.html", context)
-    values = request.POST
-    errors = {}
-    product = Product.objects.filter(sku=values.get("sku", "").strip(), is_active=True).first()
-    if product is None:
-        errors["sku"] = _("No product has this SKU.")
-    try:
-        quantity = int(values.get("quantity", "1"))
-        if not 0 < quantity <= MAX_LINE_QUANTITY:
-            raise ValueError
-    except ValueError:
-        errors["quantity"] = _("Enter a quantity between 1 and %(max)s.") % {"max": MAX_LINE_QUANTITY}
-        quantity = 0
-    customer = None
-    contact = values.get("customer", "").strip()
-    if contact:
-        customer = customer_exact_match(contact)  # e-mail, phone in any format, loyalty card
-        if customer is None:
-            errors["customer"] = _("No customer has this e-mail, phone or loyalty card.")
-    fulfilment = values.get("fulfilment")
-    pickup_location, address = None, None
-    if fulfilment == Fulfilment.CLICK_AND_COLLECT:
-        pickup_location = next((loc for loc in pickup_locations if loc.code == values.get("pickup_location")), None)
-        if pickup_location is None:
-            errors["pickup_location"] = _("Choose the store where the customer collects.")
-    elif fulfilment == Fulfilment.DELIVERY:
-        address = {key: values.get(key, "").strip() for key in ("name", "line1", "postcode", "city")}
-        address["country"] = "FR"
-        if not (address["line1"] and address["postcode"] and address["city"]):
-            errors["address"] = _("Enter the street, postcode and city.")
-    else:
-        errors["fulfilment"] = _("Choose delivery or click & collect.")
-    if errors or product is None:  # no product: errors["sku"] is set
-        context["errors"] = errors
-        return render(request, "orders/order_form.html", context, status=400)
-    try:
-        order = services.order_place(
-            lines=[{"sku": product.sku, "quantity": quantity}], fulfilment=fulfilment, customer=customer,
-            pickup_location=pickup_location, shipping_address=address, actor=actor,
-        )
-    except DomainError as exc:
-        context["refusal"] = exc.detail
-        return render(request, "orders/order_form.html", context, status=exc.status)
-    request.session[f"pickup-code-{order.number}"] = services.pickup_code_for(order)
-    return redirect("orders:order-detail", number=order.number)
-
-
-@login_required
-@require_GET
-def aisle_availability(request):
-    """As the salesperson types a SKU: where it can come from (htmx fragment)."""
-    from inventory.selectors import stock_for_product
-
-    actor = _actor(request)
-    product = Product.objects.filter(sku=request.GET.get("sku", "").strip(), is_active=True).first()
-    rows = stock_for_product(product=product, actor=actor) if product else []
-    return render(request, "orders/_aisle_availability.html", {"product": product, "rows": rows})
 
 
 # --- carts opened by QR code ------------------------------------------------------------------------

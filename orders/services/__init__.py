@@ -15,6 +15,7 @@ from .carts import (
 from .closing import order_cancel, orders_expire
 from .customers import orders_anonymise, orders_repoint
 from .delivery import order_deliver, order_ship
+from .notify import order_confirmation_send
 from .pickup import order_collect, order_mark_ready, order_pickup_unlock, pickup_code_for, pickup_is_locked
 from .placing import delivery_candidates, order_place
 from .returns import refund_for, return_create
@@ -35,6 +36,7 @@ __all__ = [
     "delivery_candidates",
     "order_cancel",
     "order_collect",
+    "order_confirmation_send",
     "order_pickup_unlock",
     "pickup_is_locked",
     "order_deliver",

@@ -8,9 +8,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from omni.models import Message
+from omni.money import money_text
 from omni.notifications import message_queue
 
-from ..models import Order
+from ..models import Fulfilment, Order
 from ..tracking import tracking_url
 
 
@@ -36,3 +37,20 @@ def order_notify(order: Order, *, kind: str, compose: Callable[[], tuple[str, st
         body, subject = compose()
         body = f"{body}\n{tracking_line(order, medium=medium)}"
     return message_queue(medium=medium, recipient=recipient, body=body, kind=kind, about=order, subject_line=subject)
+
+
+def order_confirmation_send(*, order: Order) -> Message | None:
+    """Tell the customer of an order a store placed for them (the endless aisle): what
+    comes, how, and its total; with the tracking link, in their language."""
+
+    def compose() -> tuple[str, str]:
+        if order.fulfilment == Fulfilment.DELIVERY:
+            how = _("It will be delivered to your home.")
+        else:
+            store = order.pickup_location.name if order.pickup_location else ""
+            how = _("You will collect it at %(store)s.") % {"store": store}
+        body = _("Thank you! Your order %(number)s is placed: %(total)s. %(how)s") % {
+            "number": order.number, "total": money_text(order.total), "how": how}
+        return body, _("Your order %(number)s is placed") % {"number": order.number}
+
+    return order_notify(order, kind="order_placed", compose=compose)

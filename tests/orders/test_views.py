@@ -173,3 +173,44 @@ def test_pickups_are_marked_ready_several_at_once_from_the_list(staff_client, ca
     assert statuses == {"ready_for_pickup"}
     assert Order.objects.get(pk=theirs.pk).status == "placed"
     assert Message.objects.filter(kind="pickup_ready").count() == 2  # each customer told, as from the order page
+
+
+def test_endless_aisle_sells_several_lines_reviewed_with_promotions_and_confirms_to_the_customer(
+        staff_client, catalogue, store, warehouse, django_capture_on_commit_callbacks):
+    from decimal import Decimal
+
+    from omni.models import Message
+    from tests.factories.customers import CustomerFactory
+    from tests.factories.orders import place_delivery
+    from tests.factories.promotions import PromotionFactory
+
+    customer = CustomerFactory(sms_consent=True, language="en")
+    place_delivery(lines={"CAP-1": 1}, customer=customer,
+                   address={"name": "Léa Martin", "line1": "4 rue des Lilas", "postcode": "69003", "city": "Lyon",
+                            "country": "FR"})
+    PromotionFactory(name="Jackets -10%", value=Decimal("10"), categories=["jackets"])
+    client = staff_client("store_staff", locations=[store])
+    typed = {"sku": ["JKT-1", "TEE-1", ""], "quantity": ["1", "2", "1"], "customer": customer.phone,
+             "fulfilment": "delivery", "payment": "paid"}
+    review = client.post("/orders/new/", {**typed, "action": "review"})
+    html = review.content.decode()
+    assert review.status_code == 200 and 'data-testid="aisle-review"' in html
+    assert "€130.10" in html  # 89.00 - 10 % + 2 × 25.00, as the order will be priced
+    assert 'value="4 rue des Lilas"' in html  # their last delivery address, offered
+    assert Order.objects.count() == 1  # nothing placed yet
+
+    with django_capture_on_commit_callbacks(execute=True):
+        placed = client.post("/orders/new/", {**typed, "action": "place", "name": "Léa Martin",
+                                              "line1": "4 rue des Lilas", "postcode": "69003", "city": "Lyon"})
+    assert placed.status_code == 302
+    order = Order.objects.latest("created_at")
+    assert sorted((line.sku, line.quantity) for line in order.lines.all()) == [("JKT-1", 1), ("TEE-1", 2)]
+    assert order.total == Decimal("130.10") and order.shipping_address["line1"] == "4 rue des Lilas"
+    message = Message.objects.get(kind="order_placed")
+    assert message.recipient == customer.phone and "€130.10" in message.body and "/t/" in message.body
+
+    later_at_home = client.post("/orders/new/", {**typed, "payment": "pay_at_pickup", "line1": "x",
+                                                 "postcode": "1", "city": "y"})
+    assert later_at_home.status_code == 400 and "Paying later is for orders collected" in later_at_home.content.decode()
+    no_items = client.post("/orders/new/", {**typed, "sku": ["", ""], "action": "review"})
+    assert no_items.status_code == 400 and "Add at least one item." in no_items.content.decode()
