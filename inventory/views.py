@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from omni.actor import Actor
 from omni.errors import DomainError
 from omni.models import Location
+from omni.registry import ProductAction, registry
 
 from . import imports, selectors, services
 from .models import MAX_STOCK_QUANTITY, ImportJob, MovementKind, Product
@@ -167,8 +168,16 @@ def _product_context(request, product: Product, actor: Actor, **extra) -> dict:
         "threshold_form": extra.pop("threshold_form", None) or ThresholdForm(locations=movable),
         "can_move": bool(movable),
         "price_rows": [(price.get_channel_display(), price.price) for price in product.channel_prices.all()],
+        "actions": _product_actions(product, actor, rows),
         **extra,
     }
+
+
+def _product_actions(product: Product, actor: Actor, rows) -> list[tuple[str, str, str]]:
+    """The other apps' buttons for this product (omni.registry.ProductAction)."""
+    here = sum(max(row.available, 0) for row in rows if row.is_own)
+    found = ((action, action.link(product.sku, actor, here)) for action in registry.entries(ProductAction))
+    return [(str(action.label), url, action.icon) for action, url in found if url]
 
 
 def _locations_of(rows) -> list[Location]:

@@ -123,6 +123,23 @@ class DashboardPanel:
 
 
 @dataclass(frozen=True)
+class ProductAction:
+    """A button of the product page, for an app above inventory: ``link(sku, actor,
+    available_here)`` answers its URL, or ``None`` when it does not apply (``available_here``:
+    what the actor's own locations can promise of it)."""
+
+    name: str
+    label: _StrOrPromise
+    icon: str
+    link: Callable[[str, Actor, int], str | None]
+    order: int = 100
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
 class Seeder:
     """A step of ``manage.py seed_demo``: ``seed(stdout)`` writes one summary line."""
 

@@ -11,7 +11,16 @@ class OrdersConfig(AppConfig):
         from customers.sections import CustomerSection
         from customers.signals import customer_erased, customers_merged
         from customers.timeline import TimelineSource
-        from omni.registry import ApiLink, DashboardPanel, NavEntry, SearchProvider, Seeder, list_url, registry
+        from omni.registry import (
+            ApiLink,
+            DashboardPanel,
+            NavEntry,
+            ProductAction,
+            SearchProvider,
+            Seeder,
+            list_url,
+            registry,
+        )
 
         from . import hooks
         from .permissions import may_see_pickups
@@ -25,6 +34,7 @@ class OrdersConfig(AppConfig):
             SearchProvider("orders", hooks.search_orders, hooks.exact_order, list_url=list_url("orders:order-list")),
             DashboardPanel("orders/_pickup_panel.html", hooks.pickup_panel, hooks.sees_pickup_panel, order=10),
             Seeder("orders", seed_orders),
+            ProductAction("aisle", _("Sell it from elsewhere"), "truck", hooks.aisle_link),
             TimelineSource("orders", hooks.timeline_entries),
             CustomerSection(_("Orders, every channel"), "orders:customer-orders", order=5),
             CustomerExport("orders", hooks.export_orders),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from omni.actor import Actor
@@ -12,7 +13,7 @@ from omni.registry import SearchHit, SearchResults
 
 from . import selectors, services
 from .models import Order
-from .permissions import may_read_all_orders, may_see_pickups
+from .permissions import may_order_for_customer, may_read_all_orders, may_see_pickups
 from .selectors import COUNTED_STATUSES
 
 
@@ -186,3 +187,10 @@ def export_orders(customer) -> list[dict]:
         }
         for order in orders
     ]
+
+
+def aisle_link(sku: str, actor: Actor, available_here: int) -> str | None:
+    """The product page's "Sell it from elsewhere" when the actor's store cannot promise one."""
+    if available_here > 0 or not actor.location_ids or not may_order_for_customer(actor):
+        return None
+    return f"{reverse('orders:order-create')}?{urlencode({'sku': sku})}"

@@ -214,3 +214,15 @@ def test_endless_aisle_sells_several_lines_reviewed_with_promotions_and_confirms
     assert later_at_home.status_code == 400 and "Paying later is for orders collected" in later_at_home.content.decode()
     no_items = client.post("/orders/new/", {**typed, "sku": ["", ""], "action": "review"})
     assert no_items.status_code == 400 and "Add at least one item." in no_items.content.decode()
+
+
+def test_the_product_page_offers_the_endless_aisle_when_the_store_cannot_promise_it(staff_client, catalogue, store,
+                                                                                     other_store):
+    from tests.factories.inventory import ProductFactory, stock
+
+    stock(ProductFactory(sku="GONE-1", name="Épuisée"), store, 0)
+    staff = staff_client("store_staff", locations=[store])
+    lacking = staff.get("/inventory/products/GONE-1/").content.decode()
+    assert 'href="/orders/new/?sku=GONE-1"' in lacking and "Sell it from elsewhere" in lacking
+    assert "/orders/new/" not in staff.get("/inventory/products/CAP-1/").content.decode()  # 10 here: sell it
+    assert "/orders/new/" not in staff_client("marketing").get("/inventory/products/GONE-1/").content.decode()
