@@ -15,14 +15,16 @@ from typing import Any
 import structlog
 from django.core.exceptions import ImproperlyConfigured
 
-from omni.observability import mask_personal_data, scrub_sentry_event
+from omni.observability import mask_exception_text, mask_personal_data, scrub_sentry_event
 
-# For the records of the standard library's loggers (Django, axes, Celery...).
+# For the records of the standard library's loggers (Django, axes, Celery...); structlog's
+# own lines were masked in their chain (configure_structlog), so each line is masked once.
 _PRE_CHAIN = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
+    mask_personal_data,
 ]
 
 
@@ -39,7 +41,7 @@ def logging_config(*, level: str, log_format: str) -> dict[str, Any]:
                 "processors": [
                     structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                     structlog.processors.format_exc_info,
-                    mask_personal_data,
+                    mask_exception_text,  # the rest of the line is masked already (above)
                     structlog.processors.JSONRenderer(),
                 ],
                 "foreign_pre_chain": _PRE_CHAIN,

@@ -74,6 +74,14 @@ def mask_personal_data(logger: Any, method_name: str, event_dict: MutableMapping
     return _mask(event_dict)
 
 
+def mask_exception_text(logger: Any, method_name: str, event_dict: MutableMapping[str, Any]) -> Mapping[str, Any]:
+    """structlog processor, after ``format_exc_info``: the traceback's text, the one part of
+    a line that did not exist yet when ``mask_personal_data`` ran (frames print values)."""
+    if isinstance(event_dict.get("exception"), str):
+        event_dict["exception"] = mask_text(event_dict["exception"])
+    return event_dict
+
+
 def scrub_sentry_event(event: Event, hint: Hint) -> Event | None:
     """Sentry ``before_send``: the same masking over the whole event (messages, breadcrumbs, frame variables)."""
     return _mask(event)

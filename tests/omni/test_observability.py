@@ -184,6 +184,19 @@ def test_personal_data_in_a_log_call_is_masked_in_the_output(log_lines):
     assert output.count("[email]") == 2 and output.count("[phone]") == 2
 
 
+def test_personal_data_in_a_traceback_is_masked_too(log_lines):
+    """The traceback's text exists only once the line is formatted: it is masked then."""
+    for logger in (logging.getLogger("tests.observability"), probe_logger):
+        try:
+            raise ValueError("no customer jeremy@example.fr at +33612345678")
+        except ValueError:
+            logger.exception("lookup_failed")
+    lines = log_lines.events()
+    assert len(lines) == 2 and all("ValueError" in line["exception"] for line in lines)
+    assert all("[email] at [phone]" in line["exception"] for line in lines)
+    assert "jeremy@example.fr" not in "\n".join(log_lines.lines)
+
+
 @pytest.mark.django_db
 def test_a_failed_login_never_logs_the_password(log_lines):
     StaffFactory(username="jeremy.staff")
