@@ -40,6 +40,8 @@ def test_the_header_fits_from_1280_px_and_collapses_on_a_tablet(logged_in_page, 
     page = logged_in_page("admin", locations=[store])
     if language == "fr":
         page.get_by_label("Language").select_option("fr")
+        # The choice posts and reloads the page: wait for it, or the next goto cuts it short.
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
     log_out = page.get_by_role("button", name="Se déconnecter" if language == "fr" else "Log out")
     for width in (1280, 1440, 1920, 2200):
         page.set_viewport_size({"width": width, "height": 900})
