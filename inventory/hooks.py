@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from omni.actor import Actor
-from omni.registry import SEARCH_COUNT_CAP, SearchHit, SearchResults
+from omni.registry import SearchHit, SearchResults
 
 from . import selectors
 from .models import Product
@@ -41,7 +41,7 @@ def search_products(query: str, actor: Actor, limit: int) -> SearchResults:
         )
         for product in found
     ]
-    return SearchResults(hits, products[:SEARCH_COUNT_CAP].count())
+    return SearchResults(hits, SearchResults.total_of(products, found, limit))
 
 
 def exact_product(query: str, actor: Actor) -> str | None:

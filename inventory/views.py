@@ -175,7 +175,7 @@ def _product_context(request, product: Product, actor: Actor, **extra) -> dict:
 
 def _product_actions(product: Product, actor: Actor, rows) -> list[tuple[str, str, str]]:
     """The other apps' buttons for this product (omni.registry.ProductAction)."""
-    here = sum(max(row.available, 0) for row in rows if row.is_own)
+    here = selectors.total_available([row for row in rows if row.is_own])
     found = ((action, action.link(product.sku, actor, here)) for action in registry.entries(ProductAction))
     return [(str(action.label), url, action.icon) for action, url in found if url]
 

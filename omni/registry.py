@@ -74,8 +74,15 @@ class SearchResults:
 
     @classmethod
     def of(cls, rows: QuerySet, limit: int, hit: Callable[[Any], SearchHit]) -> SearchResults:
-        """The first ``limit`` rows as hits, and the rows counted (one query each)."""
-        return cls([hit(row) for row in rows[:limit]], rows[:SEARCH_COUNT_CAP].count())
+        """The first ``limit`` rows as hits, and how many match in all."""
+        found = list(rows[:limit])
+        return cls([hit(row) for row in found], cls.total_of(rows, found, limit))
+
+    @staticmethod
+    def total_of(rows: QuerySet, found: list, limit: int) -> int:
+        """How many ``rows`` match, ``found`` being their first ``limit``: counted by the
+        database only when the first page is full (as you type, it rarely is)."""
+        return len(found) if len(found) < limit else rows[:SEARCH_COUNT_CAP].count()
 
     @property
     def more(self) -> int:
