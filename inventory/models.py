@@ -240,6 +240,7 @@ class MovementKind(models.TextChoices):
     RELEASE = "release", _("Release")
     SALE = "sale", _("Sale")
     RETURN = "return", _("Return")
+    WRITE_OFF = "write_off", _("Written off")
 
 
 class StockMovement(models.Model):

@@ -110,6 +110,10 @@ def purchases_by_channel(period: Period, location: Location | None = None) -> di
     return {row["purchase_channel"]: row["count"] for row in rows}
 
 
+# A pickup collected, then perhaps brought back: collected all the same.
+COLLECTED_THEN = (OrderStatus.COLLECTED, OrderStatus.PARTIALLY_RETURNED, OrderStatus.RETURNED)
+
+
 def order_facts(period: Period, location: Location | None = None) -> dict:
     """Click & collect's share of orders placed in the period, and how many of the
     pickups that came to an end were collected (rather than left to expire)."""
@@ -119,7 +123,7 @@ def order_facts(period: Period, location: Location | None = None) -> dict:
     counts = orders.aggregate(
         total=Count("id"),
         pickups=Count("id", filter=Q(fulfilment=Fulfilment.CLICK_AND_COLLECT)),
-        collected=Count("id", filter=Q(fulfilment=Fulfilment.CLICK_AND_COLLECT, status=OrderStatus.COLLECTED)),
+        collected=Count("id", filter=Q(fulfilment=Fulfilment.CLICK_AND_COLLECT, status__in=COLLECTED_THEN)),
         expired=Count("id", filter=Q(fulfilment=Fulfilment.CLICK_AND_COLLECT, status=OrderStatus.EXPIRED)),
     )
     ended = counts["collected"] + counts["expired"]

@@ -9,10 +9,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from omni.actor import Actor
+from omni.channels import Channel
+from omni.money import money_text
 from omni.registry import SearchHit, SearchResults
 
 from . import selectors, services
-from .models import Order
+from .models import Order, Return
 from .permissions import may_order_for_customer, may_read_all_orders, may_see_pickups
 from .selectors import COUNTED_STATUSES
 
@@ -61,6 +63,37 @@ def sees_pickup_panel(actor: Actor) -> bool:
 
 
 def timeline_entries(customer, limit: int) -> list[dict]:
+    return _order_entries(customer, limit) + _return_entries(customer, limit)
+
+
+def _return_entries(customer, limit: int) -> list[dict]:
+    returns = (
+        Return.objects.filter(order__customer=customer)
+        .select_related("order", "location")
+        .order_by("-created_at")[:limit]
+    )
+    return [
+        {
+            "at": order_return.created_at,
+            "channel": order_return.channel or Channel.STORE.value,
+            "kind": "return",
+            "summary": _("Return %(number)s at %(store)s: %(amount)s refunded to %(method)s, %(reason)s")
+            % {
+                "number": order_return.number,
+                "store": order_return.location.name,
+                "amount": money_text(order_return.refund_amount),
+                "method": order_return.get_refund_method_display().lower(),
+                "reason": order_return.get_reason_display().lower(),
+            },
+            "reference": order_return.number,
+            "amount": f"{order_return.refund_amount:.2f}",
+            "url": reverse("orders:order-detail", args=[order_return.order.number]),
+        }
+        for order_return in returns
+    ]
+
+
+def _order_entries(customer, limit: int) -> list[dict]:
     orders = Order.objects.filter(customer=customer).select_related("pickup_location").order_by("-created_at")[:limit]
     return [
         {

@@ -103,6 +103,8 @@ class OrderStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
     EXPIRED = "expired", _("Expired")
+    PARTIALLY_RETURNED = "partially_returned", _("Partly returned")
+    RETURNED = "returned", _("Returned")
 
 
 class OrderQuerySet(models.QuerySet):
@@ -114,6 +116,14 @@ class OrderQuerySet(models.QuerySet):
 
 
 OPEN_STATUSES = (OrderStatus.PLACED, OrderStatus.READY_FOR_PICKUP)
+# Handed over to the customer (then perhaps brought back): what may be returned.
+HANDED_OVER_STATUSES = (
+    OrderStatus.COLLECTED,
+    OrderStatus.DELIVERED,
+    OrderStatus.COMPLETED,
+    OrderStatus.PARTIALLY_RETURNED,
+    OrderStatus.RETURNED,
+)
 
 
 class Order(models.Model):
@@ -147,6 +157,10 @@ class Order(models.Model):
     shipping_address = models.JSONField(_("shipping address"), null=True, blank=True)
     codes = models.JSONField(_("codes"), default=list, blank=True)
     discounts = models.JSONField(_("discounts"), default=list, blank=True)
+    # The pricing engine's inputs at placement (``promotions.engine.PricingBasis``): a
+    # return prices the kept lines again from it, never from today's promotions. Empty on
+    # orders placed before it was kept: their returns refund each line's paid share.
+    pricing_basis = models.JSONField(null=True, blank=True, editable=False)
     subtotal = models.DecimalField(_("subtotal"), **MONEY_COLUMN)
     discount_total = models.DecimalField(_("discount"), **MONEY_COLUMN)
     total = models.DecimalField(_("total"), **MONEY_COLUMN)
@@ -277,13 +291,42 @@ class OrderStatusChange(models.Model):
         return f"{self.order_id}: {self.from_status} -> {self.status}"
 
 
+class ReturnReason(models.TextChoices):
+    CHANGED_MIND = "changed_mind", _("Changed their mind")
+    WRONG_SIZE = "wrong_size", _("Wrong size")
+    DAMAGED = "damaged", _("Damaged")
+    NOT_AS_DESCRIBED = "not_as_described", _("Not as described")
+    OTHER = "other", _("Other reason")
+
+
+class RefundMethod(models.TextChoices):
+    ORIGINAL = "original", _("The original payment")
+    STORE_CREDIT = "store_credit", _("Store credit")
+
+
+class ItemCondition(models.TextChoices):
+    RESELLABLE = "resellable", _("Can be sold again")
+    DAMAGED = "damaged", _("Damaged")
+
+
 class Return(models.Model):
-    """Items of an order brought back to a store (any store), restocked there."""
+    """Items of an order brought back to a store (any store), restocked there (damaged
+    units are received, then written off)."""
+
+    Reason = ReturnReason
+    RefundMethod = RefundMethod
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The order's number and the return's rank: "OM-7KQ2XP-R2", printed on the receipt.
+    number = models.CharField(_("number"), max_length=24, unique=True)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="order_returns")
+    reason = models.CharField(_("reason"), max_length=20, choices=ReturnReason.choices, default=ReturnReason.OTHER)
+    refund_method = models.CharField(
+        _("refunded to"), max_length=16, choices=RefundMethod.choices, default=RefundMethod.ORIGINAL
+    )
     refund_amount = models.DecimalField(_("refund"), **MONEY_COLUMN)
+    loyalty_points_reversed = models.PositiveIntegerField(_("points taken back"), default=0)
     created_at = models.DateTimeField(_("at"), default=timezone.now)
     channel = models.CharField(max_length=16, blank=True)
     actor_label = models.CharField(_("by"), max_length=160, blank=True)
@@ -292,22 +335,32 @@ class Return(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("return")
         verbose_name_plural = _("returns")
-        constraints = [models.CheckConstraint(condition=Q(refund_amount__gte=0), name="return_refund_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(refund_amount__gte=0), name="return_refund_not_negative"),
+            models.CheckConstraint(condition=Q(reason__in=ReturnReason.values), name="return_reason_known"),
+            models.CheckConstraint(
+                condition=Q(refund_method__in=RefundMethod.values), name="return_refund_method_known"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.order_id} return {self.pk}"
+        return self.number
 
 
 class ReturnLine(models.Model):
     order_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="lines")
     order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="return_lines")
     quantity = models.PositiveIntegerField(_("quantity"))
+    condition = models.CharField(
+        _("condition"), max_length=12, choices=ItemCondition.choices, default=ItemCondition.RESELLABLE
+    )
     refund_amount = models.DecimalField(_("refund"), **MONEY_COLUMN)
 
     class Meta:
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="return_line_quantity_positive"),
+            models.CheckConstraint(condition=Q(condition__in=ItemCondition.values), name="return_line_condition_known"),
             models.CheckConstraint(condition=Q(refund_amount__gte=0), name="return_line_refund_not_negative"),
         ]
 

@@ -23,7 +23,7 @@ from omni.errors import DomainError
 from omni.models import ApiClient, Location, User
 
 from . import services
-from .models import Order
+from .models import ItemCondition, Order, RefundMethod, ReturnReason
 
 ADDRESSES = [
     {"name": "Léa Martin", "line1": "12 rue Oberkampf", "postcode": "75011", "city": "Paris", "country": "FR"},
@@ -163,19 +163,31 @@ def seed_orders(stdout=None) -> None:
             created += 1
         except DomainError:
             continue
-    if sales and staff_lyon and stores.get("lyon-part-dieu"):
-        first = sales[0]
-        line = first.lines.first()
-        if line is None:  # not reached: an order is placed with its lines
-            raise RuntimeError(f"Order {first.number} has no lines.")
-        with contextlib.suppress(DomainError):
-            services.return_create(order=first, location=stores["lyon-part-dieu"], lines={line.sku: 1},
-                                   actor=staff_lyon)
+    if staff_lyon and stores.get("lyon-part-dieu"):
+        _seed_returns(sales, location=stores["lyon-part-dieu"], actor=staff_lyon)
     result = services.orders_expire(now=now)
     carts = _seed_carts(web=web, app=app, customers=customers, skus=warehouse_skus, rng=rng)
     if stdout:
         stdout.write(f"  orders: {created} orders, {result['expired']} expired, {result['reminded']} reminders,"
                      f" {carts} open carts")
+
+
+def _seed_returns(sales: list[Order], *, location: Location, actor: Actor) -> None:
+    """Past returns of every kind, all taken in Lyon (returns anywhere): one unit back for a
+    wrong size, a damaged unit written off and refunded as store credit, and a sale brought
+    back whole."""
+    kinds = [
+        (ReturnReason.WRONG_SIZE, ItemCondition.RESELLABLE, RefundMethod.ORIGINAL, False),
+        (ReturnReason.DAMAGED, ItemCondition.DAMAGED, RefundMethod.STORE_CREDIT, False),
+        (ReturnReason.CHANGED_MIND, ItemCondition.RESELLABLE, RefundMethod.ORIGINAL, True),
+    ]
+    for order, (reason, condition, method, whole) in zip(sales, kinds, strict=False):
+        lines = list(order.lines.all())
+        items = [services.ReturnItem(line.sku, line.quantity if whole else 1, condition) for line in
+                 (lines if whole else lines[:1])]
+        with contextlib.suppress(DomainError):
+            services.return_create(order=order, location=location, lines=items, actor=actor, reason=reason,
+                                   refund_method=method)
 
 
 def _seed_carts(*, web: Actor, app: Actor, customers: list[Customer], skus: list[str], rng: random.Random) -> int:

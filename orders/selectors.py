@@ -143,6 +143,8 @@ COUNTED_STATUSES = (
     OrderStatus.SHIPPED,
     OrderStatus.DELIVERED,
     OrderStatus.COMPLETED,
+    OrderStatus.PARTIALLY_RETURNED,
+    OrderStatus.RETURNED,  # still an order; spend deducts what its returns refunded
 )
 
 

@@ -23,7 +23,16 @@ from omni.sorting import Sorting
 
 from . import selectors, services
 from .errors import MissingField
-from .models import Cart, Fulfilment, Order, OrderStatus
+from .models import (
+    HANDED_OVER_STATUSES,
+    Cart,
+    Fulfilment,
+    ItemCondition,
+    Order,
+    OrderStatus,
+    RefundMethod,
+    ReturnReason,
+)
 from .permissions import (
     may_act_on_pickup,
     may_cancel,
@@ -136,7 +145,11 @@ def _detail_context(actor: Actor, order: Order) -> dict:
         "may_cancel": order.is_open and may_cancel(actor, order),
         "return_locations": _return_locations(actor),
         "may_see_pickups": may_see_pickups(actor),
-        "is_returnable": order.status in services.returns.RETURNABLE_STATUSES,
+        "is_returnable": order.status in HANDED_OVER_STATUSES
+        and any(line.returnable_quantity for line in order.lines.all()),
+        "return_reasons": ReturnReason.choices,
+        "refund_methods": RefundMethod.choices,
+        "item_conditions": ItemCondition.choices,
     }
 
 
@@ -199,7 +212,7 @@ def order_return(request, number):
     actor = _actor(request)
     order = _order_or_404(actor, number)
     location = Location.objects.filter(code=request.POST.get("location", ""), is_active=True).first()
-    lines = {}
+    items = []
     for line in order.lines.all():
         raw = request.POST.get(f"quantity-{line.sku}", "").strip()
         if raw:
@@ -209,14 +222,22 @@ def order_return(request, number):
                 quantity = -1
             if quantity < 0:
                 return refuse(request, MissingField("lines", _("Enter whole quantities.")), target=ORDER_ALERT)
+            condition = request.POST.get(f"condition-{line.sku}", ItemCondition.RESELLABLE)
+            if condition not in ItemCondition.values:
+                return refuse(request, MissingField("lines", _("Choose the items' condition.")), target=ORDER_ALERT)
             if quantity:
-                lines[line.sku] = quantity
-    if location is None or not lines:
+                items.append(services.ReturnItem(line.sku, quantity, condition))
+    if location is None or not items:
         return refuse(
             request, MissingField("lines", _("Choose the store and at least one item to return.")), target=ORDER_ALERT
         )
+    reason, refund_method = request.POST.get("reason", ""), request.POST.get("refund_method", RefundMethod.ORIGINAL)
+    if reason not in ReturnReason.values or refund_method not in RefundMethod.values:
+        return refuse(request, MissingField("reason", _("Choose why the items come back and how they are refunded.")),
+                      target=ORDER_ALERT)
     try:
-        services.return_create(order=order, location=location, lines=lines, actor=actor)
+        services.return_create(order=order, location=location, lines=items, actor=actor, reason=reason,
+                               refund_method=refund_method)
     except DomainError as exc:
         return refuse(request, exc, target=ORDER_ALERT)
     return _after_action(request, actor, number)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from omni.actor import Actor
 from omni.models import Location
@@ -188,31 +189,39 @@ def stock_sell(
 
 
 @transaction.atomic
-def stock_return(*, location: Location, lines: dict[str, int], reference: str, actor: Actor) -> list[StockMovement]:
-    """Returned goods go back on hand at ``location`` (returns are taken anywhere)."""
+def stock_return(
+    *, location: Location, lines: dict[str, int], reference: str, actor: Actor,
+    written_off: dict[str, int] | None = None,
+) -> list[StockMovement]:
+    """Returned goods go back on hand at ``location`` (returns are taken anywhere).
+    ``written_off``: of those units, the damaged ones, received and then written off at
+    once, so that the ledger shows both and they are never sold again."""
     lines = clean_lines(lines)
+    written_off = {sku: quantity for sku, quantity in (written_off or {}).items() if quantity > 0}
+    if any(quantity > lines.get(sku, 0) for sku, quantity in written_off.items()):
+        raise ValueError("Only units received back can be written off.")
     products = products_of(lines)
     now = timezone.now()
     levels = lock_levels(
         product_ids=[product.pk for product in products.values()], location_ids=[location.pk], create=True
     )
-    returns = []
+    movements = []
     for sku in sorted(lines):
         level = levels[(products[sku].pk, location.pk)]
         level.on_hand += lines[sku]
-        returns.append(
-            movement_row(
-                level,
-                kind=MovementKind.RETURN,
-                quantity=lines[sku],
-                on_hand_delta=lines[sku],
-                reference=reference,
-                actor=actor,
-                now=now,
-            )
+        movements.append(
+            movement_row(level, kind=MovementKind.RETURN, quantity=lines[sku], on_hand_delta=lines[sku],
+                         reference=reference, actor=actor, now=now)
         )
-    save_changes(levels.values(), returns, now)
-    return returns
+        damaged = written_off.get(sku, 0)
+        if damaged:
+            level.on_hand -= damaged
+            movements.append(
+                movement_row(level, kind=MovementKind.WRITE_OFF, quantity=damaged, on_hand_delta=-damaged,
+                             reason=_("Returned damaged"), reference=reference, actor=actor, now=now)
+            )
+    save_changes(levels.values(), movements, now)
+    return movements
 
 
 def reservations_expire(*, now: datetime | None = None) -> int:

@@ -14,7 +14,8 @@ from omni.fields import IntegerField
 from omni.models import Location
 from promotions.pricing import MAX_LINE_QUANTITY
 
-from ..models import Fulfilment, Payment
+from ..models import Fulfilment, ItemCondition, Payment, RefundMethod, ReturnReason
+from ..services import ReturnItem
 
 MAX_LINES = 100
 
@@ -133,14 +134,17 @@ class CancelInput(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
+class ReturnLineInput(LineInput):
+    condition = serializers.ChoiceField(choices=ItemCondition.choices, default=ItemCondition.RESELLABLE)
+
+
 class ReturnInput(serializers.Serializer):
     location = LocationField()
+    reason = serializers.ChoiceField(choices=ReturnReason.choices, default=ReturnReason.OTHER)
+    refund_method = serializers.ChoiceField(choices=RefundMethod.choices, default=RefundMethod.ORIGINAL)
     lines: serializers.ListSerializer[list[dict]] = serializers.ListSerializer(
-        child=LineInput(), allow_empty=False, max_length=MAX_LINES)
+        child=ReturnLineInput(), allow_empty=False, max_length=MAX_LINES)
 
     def validate_lines(self, lines):
         validate_skus(lines)
-        merged: dict[str, int] = {}
-        for line in lines:
-            merged[line["sku"]] = merged.get(line["sku"], 0) + line["quantity"]
-        return merged
+        return [ReturnItem(line["sku"], line["quantity"], line["condition"]) for line in lines]

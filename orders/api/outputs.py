@@ -73,14 +73,19 @@ class OrderLineSerializer(PricedLineOutput):
 class ReturnLineSerializer(serializers.Serializer):
     sku = serializers.CharField(source="order_line.sku")
     quantity = serializers.IntegerField()
+    condition = serializers.CharField(help_text="resellable or damaged (received, then written off)")
     refund_amount = MoneyField()
 
 
 class ReturnSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="pk")
+    number = serializers.CharField(help_text="The return's own number: the order's, then R1, R2...")
     order = serializers.CharField(source="order.number")
     location = serializers.CharField(source="location.code")
+    reason = serializers.CharField()
+    refund_method = serializers.CharField(help_text="original or store_credit")
     refund_amount = MoneyField()
+    loyalty_points_reversed = serializers.IntegerField()
     currency = CurrencyField()
     created_at = serializers.DateTimeField()
     lines = ReturnLineSerializer(many=True)

@@ -18,7 +18,7 @@ from .delivery import order_deliver, order_ship
 from .notify import order_confirmation_send
 from .pickup import order_collect, order_mark_ready, order_pickup_unlock, pickup_code_for, pickup_is_locked
 from .placing import delivery_candidates, order_place
-from .returns import refund_for, return_create
+from .returns import ReturnItem, refund_due, return_create
 from .transitions import TRANSITIONS
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "orders_expire",
     "orders_repoint",
     "pickup_code_for",
-    "refund_for",
+    "refund_due",
     "return_create",
+    "ReturnItem",
 ]

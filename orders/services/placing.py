@@ -210,6 +210,7 @@ def _order_as_priced(
         shipping_address=shipping_address or None,
         codes=list(priced.codes or codes),
         discounts=[_jsonable(d.as_dict()) for d in priced.discounts],
+        pricing_basis=priced.basis.as_json() if priced.basis else None,
         subtotal=to_money(priced.subtotal),
         discount_total=to_money(priced.discount_total),
         total=to_money(priced.total),

@@ -30,13 +30,20 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         S.COLLECTED: (S.READY_FOR_PICKUP,),
         S.CANCELLED: (S.PLACED, S.READY_FOR_PICKUP),
         S.EXPIRED: (S.PLACED, S.READY_FOR_PICKUP),
+        S.PARTIALLY_RETURNED: (S.COLLECTED,),
+        S.RETURNED: (S.COLLECTED, S.PARTIALLY_RETURNED),
     },
     Fulfilment.DELIVERY: {
         S.SHIPPED: (S.PLACED,),
         S.DELIVERED: (S.SHIPPED,),
         S.CANCELLED: (S.PLACED,),
+        S.PARTIALLY_RETURNED: (S.DELIVERED,),
+        S.RETURNED: (S.DELIVERED, S.PARTIALLY_RETURNED),
     },
-    Fulfilment.IN_STORE: {},
+    Fulfilment.IN_STORE: {
+        S.PARTIALLY_RETURNED: (S.COMPLETED,),
+        S.RETURNED: (S.COMPLETED, S.PARTIALLY_RETURNED),
+    },
 }
 
 

@@ -22,6 +22,7 @@ below zero.
 """
 
 from .applicator import price
+from .basis import PricingBasis
 from .conditions import applicable
 from .results import AppliedDiscount, PricedCart, PricedLine
 from .specs import AMOUNT, BUY_X_GET_Y, FIXED_PRICE, KINDS, PERCENT, SPEC_FIELDS, LineInput, PromotionSpec
@@ -37,6 +38,7 @@ __all__ = [
     "LineInput",
     "PricedCart",
     "PricedLine",
+    "PricingBasis",
     "PromotionSpec",
     "applicable",
     "price",

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from omni.money import ZERO, currency, to_money
 
+from .basis import basis_for
 from .benefits import HUNDRED, Shares, apply
 from .conditions import applicable
 from .results import AppliedDiscount, PricedCart, PricedLine
@@ -125,6 +126,7 @@ def price(
     """Price ``lines`` on ``channel``. ``codes`` maps each entered, already validated code
     to the id of the promotion it unlocks."""
     codes = dict(codes or {})
+    segment_ids = frozenset(segment_ids)
     cart = Cart(lines)
     subtotal = sum(cart.base, ZERO)
     chosen = applicable(
@@ -147,8 +149,9 @@ def price(
         total=subtotal - discount_total,
         currency=currency(),
         discounts=discounts,
-        segment_ids=frozenset(segment_ids),
+        segment_ids=segment_ids,
         code_promotions=codes,
+        basis=basis_for(lines, chosen, channel=channel, at=now, segment_ids=segment_ids, codes=codes),
     )
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .basis import PricingBasis
 
 
 @dataclass
@@ -62,6 +65,8 @@ class PricedCart:
     # Each entered code -> the promotion it unlocked, applied or not: recording the order
     # judges every entered code again under its promotion's lock.
     code_promotions: dict[str, str] = field(default_factory=dict)
+    # What it was priced from, kept on the order it becomes (a return prices it again).
+    basis: PricingBasis | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The contract's priced structure (amounts as Decimal; serializers format them)."""

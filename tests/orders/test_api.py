@@ -311,7 +311,9 @@ def test_returns_anywhere(web, pos, other_pos, catalogue, store, other_store, le
     )
     assert response.status_code == 201, response.json()
     assert response.json()["refund_amount"] == "19.90"
-    assert response.json()["lines"] == [{"sku": "CAP-1", "quantity": 1, "refund_amount": "19.90"}]
+    assert response.json()["lines"] == [
+        {"sku": "CAP-1", "quantity": 1, "condition": "resellable", "refund_amount": "19.90"}
+    ]
     assert level("CAP-1", other_store) == (6, 0)
     assert StockMovement.objects.filter(kind="return", location=other_store).count() == 1
 

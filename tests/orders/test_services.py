@@ -1,5 +1,4 @@
-"""Services: expiry and reminders (time moved, not waited), refunds from the prices paid,
-the timeline, signals, merges."""
+"""Services: expiry and reminders (time moved, not waited), the timeline, signals, merges."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -13,11 +12,10 @@ from omni.actor import Actor
 from omni.errors import InvalidTransition
 from omni.models import Message
 from orders import services
-from orders.models import Order, OrderLine
-from orders.services.returns import refund_for
+from orders.models import Order
 from orders.signals import order_placed, order_status_changed
 from tests.factories.customers import CustomerFactory
-from tests.factories.orders import place_pickup, pos_actor, sell_in_store
+from tests.factories.orders import place_pickup, pos_actor
 from tests.factories.promotions import PromotionFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,31 +51,6 @@ def test_unprepared_pickup_expires_too(catalogue, store, level):
     services.orders_expire(now=timezone.now() + timedelta(days=8))
     order.refresh_from_db()
     assert order.status == "expired" and level("TEE-1", store) == (10, 0)
-
-
-def test_refunds_come_from_the_prices_paid(catalogue, store, other_store):
-    PromotionFactory(kind="amount", value=Decimal("10"))  # 10 € off the whole cart, spread over the lines
-    pos = pos_actor(store)
-    order = sell_in_store(location=store, lines={"CAP-1": 3, "JKT-1": 1}, actor=pos)
-    assert order.discount_total == Decimal("10.00")
-    lines = {line.sku: line for line in order.lines.all()}
-    assert sum(line.discount for line in lines.values()) == Decimal("10.00")
-    cap = lines["CAP-1"]
-    refunds = [
-        services.return_create(
-            order=order, location=other_store, lines={"CAP-1": 1}, actor=pos_actor(other_store)
-        ).refund_amount
-        for _ in range(3)
-    ]
-    assert sum(refunds) == cap.total
-    assert max(refunds) - min(refunds) <= Decimal("0.01")
-    assert OrderLine.objects.get(pk=cap.pk).returned_quantity == 3
-
-
-def test_cumulative_rounding_never_refunds_more():
-    line = OrderLine(quantity=3, total=Decimal("10.00"))
-    parts = [refund_for(line, already_returned=n, quantity=1) for n in range(3)]
-    assert parts == [Decimal("3.33"), Decimal("3.34"), Decimal("3.33")] and sum(parts) == Decimal("10.00")
 
 
 def test_orders_on_the_customer_timeline(catalogue, store, customer):

@@ -68,8 +68,10 @@ def test_the_app_follows_a_web_order_and_an_in_store_sale_of_the_same_customer(
     assert web_order["status"] == "placed" and web_order["pickup_location"] == store.code
     assert [change["status"] for change in web_order["history"]] == ["placed"]
     assert [line["sku"] for line in web_order["lines"]] == ["CAP-1"]
-    assert store_sale["status"] == "completed" and store_sale["fulfilment_location"] == store.code
-    assert store_sale["returns"][0]["lines"] == [{"sku": "TEE-1", "quantity": 1, "refund_amount": "25.00"}]
+    assert store_sale["status"] == "returned" and store_sale["fulfilment_location"] == store.code
+    assert store_sale["returns"][0]["lines"] == [
+        {"sku": "TEE-1", "quantity": 1, "condition": "resellable", "refund_amount": "25.00"}
+    ]
     assert all("pickup_code" not in order for order in orders.values())
 
     # Without naming the customer, the app lists its own channel's orders only.

@@ -83,10 +83,18 @@ def test_detail_slip_and_list(staff_client, catalogue, store, customer, django_a
 def test_return_form(staff_client, catalogue, store, other_store, level):
     order = sell_in_store(location=store, lines={"CAP-1": 2})
     client = staff_client("store_staff", locations=[other_store])
-    response = client.post(f"/orders/{order.number}/return/", {"location": other_store.code, "quantity-CAP-1": "1"})
+    url = f"/orders/{order.number}/return/"
+    response = client.post(url, {"location": other_store.code, "quantity-CAP-1": "1", "reason": "wrong_size"})
     assert response.status_code == 302 and level("CAP-1", other_store) == (6, 0)
-    too_many = client.post(f"/orders/{order.number}/return/", {"location": other_store.code, "quantity-CAP-1": "5"})
+    too_many = client.post(url, {"location": other_store.code, "quantity-CAP-1": "5", "reason": "wrong_size"})
     assert too_many.status_code == 409
+    no_reason = client.post(url, {"location": other_store.code, "quantity-CAP-1": "1"})
+    assert no_reason.status_code == 400
+    damaged = client.post(url, {"location": other_store.code, "quantity-CAP-1": "1", "condition-CAP-1": "damaged",
+                                "reason": "damaged", "refund_method": "original"})
+    assert damaged.status_code == 302 and level("CAP-1", other_store) == (6, 0)  # received, then written off
+    assert [r.reason for r in order.returns.all()] == ["wrong_size", "damaged"]
+    assert order.returns.last().lines.get().condition == "damaged"
 
 
 def test_endless_aisle_order(staff_client, catalogue, store, warehouse, customer, level):
