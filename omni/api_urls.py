@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("inventory.api_urls")),
     path("", include("customers.api_urls")),
     path("", include("promotions.api_urls")),
+    path("", include("giftcards.api_urls")),
     path("", include("orders.api_urls")),
     path("", include("journeys.api_urls")),
 ]

@@ -61,6 +61,14 @@ def increment(key: str, *, ttl: float) -> int:
     return value
 
 
+def read(key: str) -> int:
+    """``key``'s value while its window lasts, else 0."""
+    row = _connection().execute(
+        "SELECT value FROM counter WHERE key = ? AND expires >= ?", (key, time.time())
+    ).fetchone()
+    return row[0] if row else 0
+
+
 def clear() -> None:
     """Forget every count (tests)."""
     _connection().execute("DELETE FROM counter")

@@ -88,6 +88,21 @@ class ServiceUnavailable(DomainError):
     default_detail = _("Temporarily unavailable, please retry.")
 
 
+class FieldRefused(DomainError):
+    """A service's refusal of one field's value; answered as a 400 naming the field, like
+    DRF's validation errors, so that a client reads both the same way."""
+
+    code = ErrorCode.INVALID
+    status = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(detail, field=field)
+        self.field = field
+
+    def as_dict(self) -> dict:
+        return {self.field: [self.detail]}
+
+
 class LocationRequired(DomainError):
     code = ErrorCode.LOCATION_REQUIRED
     status = status.HTTP_400_BAD_REQUEST

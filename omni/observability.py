@@ -40,6 +40,8 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za
 _PHONE = re.compile(
     r"(?<![\w.+-])(?:(?:\+|00)[1-9](?:[ .()-]?\d){6,14}|0[1-9](?:[ .-]?\d{2}){4})(?![\w-])"
 )
+# A gift card's code is in the URL of its balance check (api-contract.md): never in a log.
+_GIFT_CARD_PATH = re.compile(r"(/gift-cards/)[^/\s?'\"]+")
 SENSITIVE_KEYS = frozenset({
     "password", "passwd", "secret", "token", "access_token", "refresh_token", "api_key",
     "authorization", "cookie", "pickup_code", "otp",
@@ -50,8 +52,8 @@ REDACTED = "[redacted]"
 
 
 def mask_text(text: str) -> str:
-    """``text`` with e-mail addresses and phone numbers replaced by placeholders."""
-    return _PHONE.sub(PHONE_MASK, _EMAIL.sub(EMAIL_MASK, text))
+    """``text`` with e-mail addresses, phone numbers and gift card codes replaced by placeholders."""
+    return _GIFT_CARD_PATH.sub(r"\1[card]", _PHONE.sub(PHONE_MASK, _EMAIL.sub(EMAIL_MASK, text)))
 
 
 def _mask(value: Any, depth: int = 0) -> Any:

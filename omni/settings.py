@@ -7,6 +7,7 @@ SQLite, Celery tasks run inline, SMS and e-mail printed to the console.
 import logging
 import os
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "customers",
     "inventory",
     "promotions",
+    "giftcards",
     "orders",
     "journeys",
 ]
@@ -318,6 +320,10 @@ OMNI_PICKUP_HOLD_DAYS = env.int("OMNI_PICKUP_HOLD_DAYS", default=7)
 OMNI_PUBLIC_URL = env.str("OMNI_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
 # A tracking link works while its order can still change, then this many days after it closed.
 OMNI_TRACKING_DAYS_AFTER_CLOSE = env.int("OMNI_TRACKING_DAYS_AFTER_CLOSE", default=30)
+# Gift cards: how long one is valid, the most one holds, how many unknown codes a client may try.
+OMNI_GIFT_CARD_VALID_DAYS = env.int("OMNI_GIFT_CARD_VALID_DAYS", default=365)
+OMNI_GIFT_CARD_MAX_AMOUNT = Decimal(env.str("OMNI_GIFT_CARD_MAX_AMOUNT", default="1500"))
+OMNI_GIFT_CARD_GUESSES = env.str("OMNI_GIFT_CARD_GUESSES", default="100/h")
 OMNI_IDEMPOTENCY_TTL_HOURS = env.int("OMNI_IDEMPOTENCY_TTL_HOURS", default=24)
 # A request still marked in flight after this long died with its process: a retry may take over.
 OMNI_IDEMPOTENCY_STALE_SECONDS = env.int("OMNI_IDEMPOTENCY_STALE_SECONDS", default=120)

@@ -69,6 +69,21 @@ def count(key: str, *, ttl: int) -> int:
     return counters.increment(key, ttl=ttl)
 
 
+def peek(key: str) -> int:
+    """This window's count so far, without counting (0 when none, or the store is down)."""
+    try:
+        if isinstance(caches["default"], RedisCache):
+            location = settings.CACHES["default"]["LOCATION"]
+            value = _redis(location if isinstance(location, str) else location[0]).get(key)
+            return int(value or 0)
+        if cache_is_shared():
+            return int(cache.get(key) or 0)
+        return counters.read(key)
+    except COUNTER_ERRORS:
+        logger.warning("counter store unavailable", exc_info=True)
+        return 0
+
+
 class ActorRateThrottle(BaseThrottle):
     def __init__(self) -> None:
         self.window_end = 0.0

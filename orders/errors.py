@@ -3,9 +3,8 @@
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import status
 
-from omni.errors import DomainError, ErrorCode, Forbidden, InvalidTransition
+from omni.errors import DomainError, FieldRefused, Forbidden, InvalidTransition
 
 __all__ = [
     "CartEmpty",
@@ -82,15 +81,5 @@ class TrackingLinkExpired(DomainError):
     default_detail = _("This order closed too long ago: its tracking link no longer works.")
 
 
-class MissingField(DomainError):
+class MissingField(FieldRefused):
     """A field that this fulfilment needs; answered as a 400 naming the field."""
-
-    code = ErrorCode.INVALID  # a field-level refusal, answered like a validation error
-    status = status.HTTP_400_BAD_REQUEST
-
-    def __init__(self, field: str, detail: str) -> None:
-        super().__init__(detail, field=field)
-        self.field = field
-
-    def as_dict(self) -> dict:
-        return {self.field: [self.detail]}

@@ -161,6 +161,9 @@ class Order(models.Model):
     # return prices the kept lines again from it, never from today's promotions. Empty on
     # orders placed before it was kept: their returns refund each line's paid share.
     pricing_basis = models.JSONField(null=True, blank=True, editable=False)
+    # What gift cards and store credit paid, card by card (``giftcards.services.cards_debit``):
+    # ``[{card, last4, amount}]``; the rest is ``payment``. Credited back on cancel.
+    gift_cards = models.JSONField(_("paid by gift card"), default=list, blank=True, editable=False)
     subtotal = models.DecimalField(_("subtotal"), **MONEY_COLUMN)
     discount_total = models.DecimalField(_("discount"), **MONEY_COLUMN)
     total = models.DecimalField(_("total"), **MONEY_COLUMN)
@@ -326,7 +329,14 @@ class Return(models.Model):
         _("refunded to"), max_length=16, choices=RefundMethod.choices, default=RefundMethod.ORIGINAL
     )
     refund_amount = models.DecimalField(_("refund"), **MONEY_COLUMN)
+    # The store-credit card the refund went to (``refund_method`` store_credit).
+    store_credit = models.ForeignKey(
+        "giftcards.GiftCard", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("store credit"),
+    )
     loyalty_points_reversed = models.PositiveIntegerField(_("points taken back"), default=0)
+    # A new store-credit card's code, in memory only, for the answer that creates it.
+    store_credit_code: str | None = None
     created_at = models.DateTimeField(_("at"), default=timezone.now)
     channel = models.CharField(max_length=16, blank=True)
     actor_label = models.CharField(_("by"), max_length=160, blank=True)

@@ -42,7 +42,7 @@ def _detail_prefetches(*, messages: bool) -> list[Prefetch | str]:
     prefetches: list[Prefetch | str] = ["lines", Prefetch("history", queryset=history)]
     if messages:
         prefetches.append(Prefetch("messages", queryset=Message.objects.order_by("created_at", "id")))
-    returns = Return.objects.select_related("location").prefetch_related(_return_lines())
+    returns = Return.objects.select_related("location", "store_credit").prefetch_related(_return_lines())
     prefetches.append(Prefetch("returns", queryset=returns))
     return prefetches
 
@@ -66,7 +66,8 @@ def order_details(order: Order) -> Order:
 
 def return_get(*, pk: UUID | str) -> Return:
     """One return as its answer shows it: its order, its store and its lines."""
-    return Return.objects.select_related("order", "location").prefetch_related(_return_lines()).get(pk=pk)
+    returns = Return.objects.select_related("order", "location", "store_credit")
+    return returns.prefetch_related(_return_lines()).get(pk=pk)
 
 
 def order_list(*, actor: Actor, filters: dict | None = None, details: bool = True) -> QuerySet[Order]:

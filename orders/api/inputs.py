@@ -3,42 +3,23 @@ fulfilment needs what, who may act, what stock allows) are the services'."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from customers.selectors import customer_resolve
+from customers.fields import CustomerField
+from giftcards.services import CardPayment
 from inventory.selectors import products_by_sku
 from omni.fields import IntegerField
 from omni.models import Location
+from omni.money import MoneyField
 from promotions.pricing import MAX_LINE_QUANTITY
 
 from ..models import Fulfilment, ItemCondition, Payment, RefundMethod, ReturnReason
 from ..services import ReturnItem
 
 MAX_LINES = 100
-
-
-@extend_schema_field(OpenApiTypes.UUID)
-class CustomerField(serializers.Field):
-    default_error_messages = {
-        "unknown": _("No customer has the id %(value)s."),
-        "erased": _("This customer's data was erased."),
-    }
-
-    def to_internal_value(self, data):
-        if data in (None, ""):
-            return None
-        customer = customer_resolve(str(data))  # a merged duplicate stands for its target
-        if customer is None:
-            raise serializers.ValidationError(self.error_messages["unknown"] % {"value": data})
-        if customer.is_erased:
-            raise serializers.ValidationError(self.error_messages["erased"])
-        return customer
-
-    def to_representation(self, value):
-        return str(value.pk) if value else None
 
 
 def customer_filter(value: str):
@@ -88,8 +69,19 @@ class CartLineInput(LineInput):
         return data
 
 
+class GiftCardPaymentInput(serializers.Serializer):
+    code = serializers.CharField(max_length=40)
+    amount = MoneyField(required=False, min_value=Decimal("0.01"),
+                        help_text="How much of the card to spend; by default, what is left to pay.")
+
+    def validate(self, data):
+        return CardPayment(code=data["code"], amount=data.get("amount"))
+
+
 class FulfilmentInput(serializers.Serializer):
     fulfilment = serializers.ChoiceField(choices=Fulfilment.choices)
+    gift_cards = serializers.ListField(child=GiftCardPaymentInput(), required=False, max_length=5,
+                                       help_text="Gift cards or store credit paying part or all of the order.")
     pickup_location = LocationField(required=False, allow_null=True)
     shipping_address = serializers.DictField(required=False, allow_null=True, allow_empty=False)
     payment = serializers.ChoiceField(choices=Payment.choices, default=Payment.PAID)

@@ -129,5 +129,6 @@ class OrderReturnsApi(APIView):
         incoming = ReturnInput(data=request.data)
         incoming.is_valid(raise_exception=True)
         order_return = services.return_create(order=order, actor=Actor.from_request(request), **incoming.validated_data)
-        return Response(ReturnSerializer(selectors.return_get(pk=order_return.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        answer = ReturnSerializer(selectors.return_get(pk=order_return.pk),
+                                  context={"store_credit_code": order_return.store_credit_code})
+        return Response(answer.data, status=status.HTTP_201_CREATED)

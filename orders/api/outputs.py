@@ -7,6 +7,8 @@ The classes keep their ``...Serializer`` names: the schema's component names (``
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -77,6 +79,15 @@ class ReturnLineSerializer(serializers.Serializer):
     refund_amount = MoneyField()
 
 
+class StoreCreditOutput(serializers.Serializer):
+    code = serializers.SerializerMethodField(help_text="In full only in the answer that issued the card; else null.")
+    code_last4 = serializers.CharField()
+    balance = MoneyField()
+
+    def get_code(self, card) -> str | None:
+        return self.context.get("store_credit_code")
+
+
 class ReturnSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="pk")
     number = serializers.CharField(help_text="The return's own number: the order's, then R1, R2...")
@@ -86,6 +97,7 @@ class ReturnSerializer(serializers.Serializer):
     refund_method = serializers.CharField(help_text="original or store_credit")
     refund_amount = MoneyField()
     loyalty_points_reversed = serializers.IntegerField()
+    store_credit = StoreCreditOutput(allow_null=True, help_text="The store-credit card refunded, if any.")
     currency = CurrencyField()
     created_at = serializers.DateTimeField()
     lines = ReturnLineSerializer(many=True)
@@ -116,6 +128,11 @@ class PickupCodeField(serializers.CharField):
         return code
 
 
+class GiftCardTenderOutput(serializers.Serializer):
+    code_last4 = serializers.CharField(source="last4")
+    amount = MoneyField()
+
+
 class OrderSerializer(serializers.Serializer):
     """An order as ``selectors.with_details`` reads it. Context: ``via``, the channel of the
     client that asks, signed into the ``tracking_url`` it gets (for the confirmation it sends
@@ -137,6 +154,8 @@ class OrderSerializer(serializers.Serializer):
     total = MoneyField()
     currency = CurrencyField()
     payment = serializers.CharField()
+    gift_cards = GiftCardTenderOutput(many=True, help_text="What gift cards and store credit paid, card by card.")
+    amount_due = serializers.SerializerMethodField(help_text="The total less what gift cards paid: the payment's part.")
     shipping_address = serializers.JSONField(allow_null=True)
     created_at = serializers.DateTimeField()
     ready_at = serializers.DateTimeField(allow_null=True)
@@ -152,6 +171,10 @@ class OrderSerializer(serializers.Serializer):
     pickup_code = PickupCodeField(
         required=False, help_text="In the creating client's 201 answer only (and its idempotent replay)."
     )
+
+    @extend_schema_field(OpenApiTypes.DECIMAL)
+    def get_amount_due(self, order: Order) -> str:
+        return f"{order.total - sum((Decimal(tender['amount']) for tender in order.gift_cards), Decimal(0)):.2f}"
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_tracking_url(self, order: Order) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
+from giftcards.services import CardPayment
 from inventory.errors import UnknownProduct
 from inventory.models import Product
 from omni.actor import Actor
@@ -181,6 +183,7 @@ def cart_checkout(
     pickup_location: Location | None = None,
     shipping_address: dict | None = None,
     location: Location | None = None,
+    gift_cards: Iterable[CardPayment] = (),
 ) -> Order:
     """The cart becomes an order on the channel of whoever checks out (the store terminal
     finishing a web cart sells on the store channel), then is ``converted``."""
@@ -199,6 +202,7 @@ def cart_checkout(
         location=location,
         cart=cart,
         actor=actor,
+        gift_cards=gift_cards,
     )
     cart.status = Cart.Status.CONVERTED
     cart.updated_at = timezone.now()

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
+from giftcards import services as giftcards_services
+from giftcards.services import CardPayment
 from inventory.errors import InsufficientStock
 from inventory.models import Product
 from inventory.selectors import products_by_sku
@@ -64,11 +66,13 @@ def order_place(
     cart: Cart | None = None,
     now: datetime | None = None,
     products: dict[str, Product] | None = None,
+    gift_cards: Iterable[CardPayment] = (),
 ) -> Order:
     """Price, reserve (or sell) and record an order, all or nothing (the creating client
     shows it with ``pickup_code_for``, click & collect). ``products``:
     the lines' products by SKU, as ``inventory.selectors.products_by_sku`` gives them, when
-    the caller already read them."""
+    the caller already read them. ``gift_cards``: cards that pay part or all of it, debited
+    in this transaction (a refused order takes nothing from them)."""
     now = now or timezone.now()
     quantities = _clean_lines(lines)
     clean_codes = _clean_codes(codes)
@@ -106,6 +110,7 @@ def order_place(
         priced=priced, customer=customer, order_reference=order.number, channel=order.channel, actor=actor
     )
     _take_stock(order, quantities=quantities, stock=places.stock, actor=actor, products=products)
+    _pay_with_cards(order, list(gift_cards), actor=actor, now=now)
     order_placed.send(sender=Order, order=order, actor=actor)
     return order
 
@@ -282,6 +287,15 @@ def _take_stock(
         stock_sell(location=stock, lines=quantities, reference=order.number, actor=actor, products=products)
     else:
         stock_reserve(location=stock, lines=quantities, reference=order.number, actor=actor, products=products)
+
+
+def _pay_with_cards(order: Order, payments: list[CardPayment], *, actor: Actor, now: datetime) -> None:
+    if not payments:
+        return
+    order.gift_cards = giftcards_services.cards_debit(
+        payments=payments, total=order.total, reference=order.number, actor=actor, now=now
+    )
+    Order.objects.filter(pk=order.pk).update(gift_cards=order.gift_cards)
 
 
 def delivery_candidates() -> list[Location]:

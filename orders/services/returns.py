@@ -21,6 +21,8 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.models import Customer
+from giftcards import services as giftcards_services
 from inventory.services import stock_return
 from omni.actor import Actor
 from omni.errors import Forbidden, InvalidTransition
@@ -96,12 +98,35 @@ def return_create(
     damaged = {item.sku: item.quantity for item in items if item.condition == ItemCondition.DAMAGED}
     stock_return(location=location, lines=returning, written_off=damaged, reference=order_return.number, actor=actor)
     _move_status(order, order_lines.values(), returning=returning, actor=actor, now=now)
-    order_notify(order, kind="return_received", compose=lambda: (
-        _("We have received the items you returned from order %(number)s at %(store)s: %(amount)s will be "
-          "refunded.") % {"number": order.number, "store": location.name, "amount": money_text(refund)},
-        _("Your return for order %(number)s") % {"number": order.number},
-    ))
+    if refund_method == RefundMethod.STORE_CREDIT and refund > ZERO:
+        _refund_as_store_credit(order_return, customer=order.customer, actor=actor, now=now)
+    order_notify(order, kind="return_received", compose=lambda: _return_message(order_return, location=location))
     return order_return
+
+
+def _refund_as_store_credit(
+    order_return: Return, *, customer: Customer | None, actor: Actor, now: datetime
+) -> None:
+    """The refund on the customer's store-credit card (topped up, or a new one whose code
+    the answer carries, this once: ``order_return.store_credit_code``)."""
+    card, code = giftcards_services.store_credit_issue(
+        amount=order_return.refund_amount, customer=customer, reference=order_return.number, actor=actor, now=now
+    )
+    order_return.store_credit = card
+    order_return.store_credit_code = code
+    order_return.save(update_fields=["store_credit"])
+
+
+def _return_message(order_return: Return, *, location: Location) -> tuple[str, str]:
+    values = {"number": order_return.order.number, "store": location.name,
+              "amount": money_text(order_return.refund_amount)}
+    if order_return.store_credit is not None:
+        body = _("We have received the items you returned from order %(number)s at %(store)s: %(amount)s are on "
+                 "your store credit, to spend in any of our stores and online.") % values
+    else:
+        body = _("We have received the items you returned from order %(number)s at %(store)s: %(amount)s will be "
+                 "refunded.") % values
+    return body, _("Your return for order %(number)s") % {"number": order_return.order.number}
 
 
 def refund_due(

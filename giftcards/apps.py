@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GiftCardsConfig(AppConfig):
+    name = "giftcards"
+    verbose_name = _("Gift cards")
+
+    def ready(self) -> None:
+        from omni.registry import ApiLink, NavEntry, Seeder, registry
+
+        from .permissions import may_issue_cards
+        from .seed import seed_gift_cards
+
+        registry.add(
+            ApiLink("gift_cards", "gift-card-list"),
+            NavEntry(_("Gift cards"), "giftcards:home", "gift", may_issue_cards, order=45),
+            Seeder("giftcards", seed_gift_cards),
+        )

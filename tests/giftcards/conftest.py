@@ -1,0 +1,1 @@
+from tests.orders.conftest import catalogue, customer, level, pos, web  # noqa: F401 - shared fixtures
