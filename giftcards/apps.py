@@ -7,6 +7,7 @@ class GiftCardsConfig(AppConfig):
     verbose_name = _("Gift cards")
 
     def ready(self) -> None:
+        from customers.sections import CustomerSection
         from omni.registry import ApiLink, NavEntry, Seeder, registry
 
         from .permissions import may_issue_cards
@@ -16,4 +17,5 @@ class GiftCardsConfig(AppConfig):
             ApiLink("gift_cards", "gift-card-list"),
             NavEntry(_("Gift cards"), "giftcards:home", "gift", may_issue_cards, order=45),
             Seeder("giftcards", seed_gift_cards),
+            CustomerSection(_("Gift cards and store credit"), "giftcards:customer", order=6),
         )

@@ -8,4 +8,5 @@ urlpatterns = [
     path("issue/", views.issue, name="issue"),
     path("check/", views.check, name="check"),
     path("<uuid:card_id>/disable/", views.disable, name="disable"),
+    path("customers/<uuid:customer_id>/", views.customer_cards, name="customer"),
 ]

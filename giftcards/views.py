@@ -11,16 +11,18 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from customers.models import Customer
+from customers.permissions import may_read_customers
 from customers.selectors import customer_exact_match
 from omni.actor import Actor
 from omni.errors import DomainError
 
-from . import codes, services
+from . import codes, selectors, services
 from .models import GiftCard
 from .permissions import may_issue_cards
 
@@ -93,6 +95,23 @@ def disable(request, card_id):
     except DomainError as exc:
         return _card_page(request, card, actor, status=exc.status, refusal=exc.detail)
     return _card_page(request, card, actor)
+
+
+@login_required
+def customer_cards(request, customer_id):
+    """A section of the 360° page: the customer's gift cards and store credit, each with
+    its last entries (the whole page when loaded directly)."""
+    actor = Actor.from_request(request)
+    if not may_read_customers(actor):
+        raise PermissionDenied
+    customer = get_object_or_404(Customer, pk=customer_id)
+    cards = list(selectors.cards_of(customer).prefetch_related("entries"))
+    now = timezone.now()
+    context = {"customer": customer,
+               "cards": [(card, card.status_at(now), (list(card.entries.all()) or [None])[-1]) for card in cards],
+               "may_issue": may_issue_cards(actor)}
+    template = "giftcards/_customer_cards.html" if request.htmx else "giftcards/customer_cards.html"
+    return render(request, template, context)
 
 
 def _card_page(request, card: GiftCard, actor: Actor, status: int = 200, refusal: str = ""):

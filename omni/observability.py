@@ -41,7 +41,7 @@ _PHONE = re.compile(
     r"(?<![\w.+-])(?:(?:\+|00)[1-9](?:[ .()-]?\d){6,14}|0[1-9](?:[ .-]?\d{2}){4})(?![\w-])"
 )
 # A gift card's code is in the URL of its balance check (api-contract.md): never in a log.
-_GIFT_CARD_PATH = re.compile(r"(/gift-cards/)[^/\s?'\"]+")
+_GIFT_CARD_PATH = re.compile(r"(/api/v1/gift-cards/)[^/\s?'\"]+")
 SENSITIVE_KEYS = frozenset({
     "password", "passwd", "secret", "token", "access_token", "refresh_token", "api_key",
     "authorization", "cookie", "pickup_code", "otp",

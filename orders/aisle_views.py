@@ -27,6 +27,7 @@ from promotions.pricing import MAX_LINE_QUANTITY, price_cart
 from . import selectors, services
 from .models import Fulfilment, Payment
 from .permissions import may_order_for_customer
+from .views import gift_card_payments
 
 LINE_SLOTS = 5
 ADDRESS_FIELDS = ("name", "line1", "postcode", "city")
@@ -100,6 +101,10 @@ def order_create(request):
     later_at_home = payment == Payment.PAY_AT_PICKUP and fulfilment != Fulfilment.CLICK_AND_COLLECT
     if payment not in Payment.values or later_at_home:
         errors["payment"] = _("Paying later is for orders collected at a store.")
+    try:
+        gift_cards = gift_card_payments(request.POST)
+    except DomainError as exc:
+        errors["gift_cards"] = exc.detail
     if errors:
         context["errors"] = errors
         return render(request, "orders/order_form.html", context, status=400)
@@ -109,7 +114,8 @@ def order_create(request):
         return render(request, "orders/order_form.html", context)
     try:
         order = services.order_place(lines=lines, fulfilment=fulfilment, customer=customer, payment=payment,
-                                     pickup_location=pickup_location, shipping_address=address, actor=actor)
+                                     pickup_location=pickup_location, shipping_address=address, actor=actor,
+                                     gift_cards=gift_cards)
     except DomainError as exc:
         context["refusal"] = exc.detail
         return render(request, "orders/order_form.html", context, status=exc.status)

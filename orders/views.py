@@ -4,6 +4,8 @@ an htmx request gets the fragment of the same view; refusals render in place."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 import segno
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from giftcards.services import CardPayment
 from omni.actor import Actor
 from omni.errors import DomainError
 from omni.models import Location
@@ -267,6 +270,21 @@ def _printed(request, order: Order) -> dict:
     return {"order": order, "receipt": receipt, "number_code": number_code}
 
 
+def gift_card_payments(post) -> list[CardPayment]:
+    """The gift cards typed into a till's form (``gift_card_code``, ``gift_card_amount``:
+    blank for what is left to pay), or a 400 refusal for an amount that is not one."""
+    payments = []
+    for code, amount in zip(post.getlist("gift_card_code"), post.getlist("gift_card_amount"), strict=False):
+        if not code.strip():
+            continue
+        try:
+            value = Decimal(amount.replace(",", ".")) if amount.strip() else None
+        except InvalidOperation:
+            raise MissingField("gift_cards", _("Enter the amount to take from the card, or leave it blank.")) from None
+        payments.append(CardPayment(code=code.strip(), amount=value))
+    return payments
+
+
 # --- carts opened by QR code ------------------------------------------------------------------------
 @login_required
 @require_GET
@@ -302,7 +320,8 @@ def cart_detail(request, cart_id):
     if request.method == "POST":
         try:
             order = services.cart_checkout(cart=cart, fulfilment=Fulfilment.IN_STORE, actor=actor,
-                                           location=Location.objects.filter(code=request.POST.get("location")).first())
+                                           location=Location.objects.filter(code=request.POST.get("location")).first(),
+                                           gift_cards=gift_card_payments(request.POST))
         except DomainError as exc:
             refusal = exc.detail
         else:
