@@ -23,7 +23,7 @@ from omni.actor import Actor
 from omni.errors import DomainError
 
 from . import codes, selectors, services
-from .models import GiftCard
+from .models import GiftCard, GiftCardEntry
 from .permissions import may_issue_cards
 
 TEMPLATE = "giftcards/home.html"
@@ -108,10 +108,16 @@ def customer_cards(request, customer_id):
     cards = list(selectors.cards_of(customer).prefetch_related("entries"))
     now = timezone.now()
     context = {"customer": customer,
-               "cards": [(card, card.status_at(now), (list(card.entries.all()) or [None])[-1]) for card in cards],
+               "cards": [(card, card.status_at(now), _last(card.entries.all())) for card in cards],
                "may_issue": may_issue_cards(actor)}
     template = "giftcards/_customer_cards.html" if request.htmx else "giftcards/customer_cards.html"
     return render(request, template, context)
+
+
+def _last(entries) -> GiftCardEntry | None:
+    """The newest of a card's prefetched entries (oldest first, as the ledger reads)."""
+    entries = list(entries)
+    return entries[-1] if entries else None
 
 
 def _card_page(request, card: GiftCard, actor: Actor, status: int = 200, refusal: str = ""):
