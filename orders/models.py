@@ -227,6 +227,11 @@ class Order(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def amount_due(self) -> Decimal:
+        """The total less what gift cards paid: the part of ``payment``."""
+        return self.total - sum((Decimal(tender["amount"]) for tender in self.gift_cards), Decimal(0))
+
+    @property
     def is_overdue(self) -> bool:
         return self.is_open and self.hold_until is not None and self.hold_until <= timezone.now()
 

@@ -7,8 +7,6 @@ The classes keep their ``...Serializer`` names: the schema's component names (``
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -155,7 +153,7 @@ class OrderSerializer(serializers.Serializer):
     currency = CurrencyField()
     payment = serializers.CharField()
     gift_cards = GiftCardTenderOutput(many=True, help_text="What gift cards and store credit paid, card by card.")
-    amount_due = serializers.SerializerMethodField(help_text="The total less what gift cards paid: the payment's part.")
+    amount_due = MoneyField(read_only=True, help_text="The total less what gift cards paid: the payment's part.")
     shipping_address = serializers.JSONField(allow_null=True)
     created_at = serializers.DateTimeField()
     ready_at = serializers.DateTimeField(allow_null=True)
@@ -171,10 +169,6 @@ class OrderSerializer(serializers.Serializer):
     pickup_code = PickupCodeField(
         required=False, help_text="In the creating client's 201 answer only (and its idempotent replay)."
     )
-
-    @extend_schema_field(OpenApiTypes.DECIMAL)
-    def get_amount_due(self, order: Order) -> str:
-        return f"{order.total - sum((Decimal(tender['amount']) for tender in order.gift_cards), Decimal(0)):.2f}"
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_tracking_url(self, order: Order) -> str | None:

@@ -44,8 +44,8 @@ BUDGETS: dict[str, tuple[str, int, str]] = {
     "GET /stock/?skus=&location=": ("lines", 2, "web"),
     "GET /customers/{id}/": ("lines", 3, "call_centre"),  # customer, channels, segments
     # Over 3: the customer, then one read per kind of entry (contacts, messages, consents,
-    # orders, touchpoints), each from the app that owns it (customers.timeline's registry).
-    "GET /customers/{id}/timeline/": ("lines", 6, "call_centre"),
+    # orders, returns, touchpoints), each from the app that owns it (customers.timeline's registry).
+    "GET /customers/{id}/timeline/": ("lines", 7, "call_centre"),
     "POST /pricing/quote/ (lines)": ("lines", 3, "web"),  # products, their channel prices, promotions
     "POST /pricing/quote/ (promotions)": ("promotions", 3, "web"),
     "GET /carts/{id}/ (lines)": ("lines", 4, "web"),  # cart, lines with products, their prices, promotions
