@@ -11,6 +11,7 @@ class JourneysConfig(AppConfig):
         from customers.facts import Fact
         from customers.sections import CustomerSection
         from customers.timeline import TimelineSource
+        from loyalty import signals as loyalty_signals
         from omni.registry import ApiLink, NavEntry, Seeder, registry
         from orders import signals as order_signals
         from promotions import signals as promotion_signals
@@ -23,6 +24,7 @@ class JourneysConfig(AppConfig):
         order_signals.order_placed.connect(receivers.on_order_placed, dispatch_uid="journeys-order-placed")
         order_signals.order_tracked.connect(receivers.on_order_tracked, dispatch_uid="journeys-order-tracked")
         promotion_signals.code_redeemed.connect(receivers.on_code_redeemed, dispatch_uid="journeys-code-redeemed")
+        loyalty_signals.points_redeemed.connect(receivers.on_points_redeemed, dispatch_uid="journeys-points-redeemed")
         customer_signals.contact_recorded.connect(receivers.on_contact_recorded, dispatch_uid="journeys-contact")
         customer_signals.customers_merged.connect(receivers.on_customers_merged, dispatch_uid="journeys-merged")
         customer_signals.customer_erased.connect(receivers.on_customer_erased, dispatch_uid="journeys-erased")

@@ -28,6 +28,7 @@ class TouchpointType(models.TextChoices):
     SMS_CLICK = "sms_click", _("SMS click")
     EMAIL_CLICK = "email_click", _("E-mail click")
     CODE_REDEEMED = "code_redeemed", _("Code redeemed")
+    POINTS_REDEEMED = "points_redeemed", _("Loyalty points spent")
     PURCHASE = "purchase", _("Purchase")
     IDENTIFY = "identify", _("Identified")
     ORDER_TRACKED = "order_tracked", _("Order followed")

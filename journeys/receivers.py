@@ -51,6 +51,18 @@ def on_code_redeemed(sender, redemption, **kwargs) -> None:
     )
 
 
+def on_points_redeemed(sender, customer, points, channel, location_id, at, order, **kwargs) -> None:
+    """Spending points is a step of the journey on the channel where they were spent."""
+    touchpoint_record(
+        type=TouchpointType.POINTS_REDEEMED,
+        channel=channel,
+        customer=customer,
+        occurred_at=at,
+        location_id=location_id,
+        properties={"points": points, "order": order},
+    )
+
+
 def on_contact_recorded(sender, contact: Contact, **kwargs) -> None:
     if contact.kind not in CONTACT_TYPES:
         return

@@ -11,6 +11,7 @@ urlpatterns = [
     path("locations/<slug:code>/", LocationDetailApi.as_view(), name="location-detail"),
     path("", include("inventory.api_urls")),
     path("", include("customers.api_urls")),
+    path("", include("loyalty.api_urls")),
     path("", include("promotions.api_urls")),
     path("", include("giftcards.api_urls")),
     path("", include("orders.api_urls")),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "omni",
     "customers",
     "inventory",
+    "loyalty",
     "promotions",
     "giftcards",
     "orders",
@@ -286,6 +287,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "customers-recompute-segments": {"task": "customers.tasks.recompute_segments", "schedule": crontab(minute=42)},
     "inventory-expire-reservations": {"task": "inventory.tasks.expire_reservations", "schedule": 60.0},
+    "loyalty-expire-points": {"task": "loyalty.tasks.expire_points", "schedule": crontab(minute=7)},
     "promotions-resume-campaigns": {"task": "promotions.tasks.resume_campaigns", "schedule": 300.0},
     # Expired pickup holds release their stock; reminders go out the day before.
     "orders-expire-pickups": {"task": "orders.tasks.expire_pickups", "schedule": 300.0},

@@ -22,6 +22,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("promotions/", include("promotions.urls")),
     path("gift-cards/", include("giftcards.urls")),
+    path("loyalty/", include("loyalty.urls")),
     path("orders/", include("orders.urls")),
     path("journeys/", include("journeys.urls")),
     # The order tracking links of SMS and e-mails: short, public (orders.tracking).

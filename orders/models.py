@@ -2,7 +2,7 @@
 
 Invariants the database keeps by itself, so that a path that forgets a check fails
 loudly: one order per converted cart, unique human-friendly numbers, an order's total is
-its subtotal minus its discounts, a line's total is its unit price times its quantity
+its subtotal minus its discounts and points, a line's total is its unit price times its quantity
 minus its discount, a line is never returned beyond what was bought, a click & collect
 order names its pickup location.
 """
@@ -43,6 +43,7 @@ class Cart(models.Model):
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     codes = models.JSONField(_("codes"), default=list, blank=True)
+    loyalty_points = models.PositiveIntegerField(_("points to spend"), default=0)
     actor_label = models.CharField(max_length=160, blank=True)
     # The store whose till started it (none for the website, the app, the call centre):
     # a store lists its own carts, never another store's.
@@ -166,6 +167,9 @@ class Order(models.Model):
     gift_cards = models.JSONField(_("paid by gift card"), default=list, blank=True, editable=False)
     subtotal = models.DecimalField(_("subtotal"), **MONEY_COLUMN)
     discount_total = models.DecimalField(_("discount"), **MONEY_COLUMN)
+    # Loyalty points spent on the order and what they took off, after promotions.
+    loyalty_points = models.PositiveIntegerField(_("points spent"), default=0)
+    loyalty_discount = models.DecimalField(_("points discount"), default=Decimal("0.00"), **MONEY_COLUMN)
     total = models.DecimalField(_("total"), **MONEY_COLUMN)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
@@ -201,12 +205,13 @@ class Order(models.Model):
                 name="order_pay_at_pickup_only_for_pickups",
             ),
             models.CheckConstraint(
-                condition=Q(subtotal__gte=0, discount_total__gte=0, total__gte=0), name="order_amounts_not_negative"
+                condition=Q(subtotal__gte=0, discount_total__gte=0, loyalty_discount__gte=0, total__gte=0),
+                name="order_amounts_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(total__gt=F("subtotal") - F("discount_total") - HALF_CENT)
-                & Q(total__lt=F("subtotal") - F("discount_total") + HALF_CENT),
-                name="order_total_is_subtotal_less_discount",
+                condition=Q(total__gt=F("subtotal") - F("discount_total") - F("loyalty_discount") - HALF_CENT)
+                & Q(total__lt=F("subtotal") - F("discount_total") - F("loyalty_discount") + HALF_CENT),
+                name="order_total_is_subtotal_less_discounts",
             ),
         ]
         indexes = [

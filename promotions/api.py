@@ -82,6 +82,8 @@ class PricedCartOutput(serializers.Serializer):
     total = MoneyField()
     currency = serializers.CharField()
     discounts = DiscountOutput(many=True)
+    loyalty_points = serializers.IntegerField(help_text="Loyalty points spent on it.")
+    loyalty_discount = MoneyField(help_text="What the points took off, after promotions.")
 
 
 def priced_cart_data(priced: PricedCart) -> dict:
@@ -122,6 +124,7 @@ class QuoteApi(APIView):
             child=serializers.CharField(max_length=60), required=False, default=list, max_length=20
         )
         channel = ChannelField(required=False, allow_null=True)
+        loyalty_points = IntegerField(required=False, default=0, min_value=0, max_value=10_000_000)
 
         def validate_lines(self, lines):
             errors, cleaned = [], []
@@ -146,6 +149,7 @@ class QuoteApi(APIView):
                 channel=data.get("channel") or actor.channel_or_default,
                 customer=customer,
                 codes=data["codes"],
+                loyalty_points=data["loyalty_points"],
             )
         except UnknownProduct as exc:
             raise unknown_sku_error(exc, len(data["lines"])) from exc

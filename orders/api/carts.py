@@ -18,7 +18,15 @@ from omni.pagination import PageNumberPagination
 from .. import selectors, services
 from ..models import Cart
 from .answers import PickupCodeKeptOutOfRecords, placed_response, sells
-from .inputs import CartCreateInput, CartLineInput, CodeInput, FulfilmentInput, QuantityInput, customer_filter
+from .inputs import (
+    CartChangeInput,
+    CartCreateInput,
+    CartLineInput,
+    CodeInput,
+    FulfilmentInput,
+    QuantityInput,
+    customer_filter,
+)
 from .outputs import CartSerializer, OrderSerializer
 
 
@@ -91,14 +99,16 @@ class CartDetailApi(APIView):
     def get(self, request, cart_id):
         return Response(cart_answer(_cart(request, cart_id)))
 
-    @extend_schema(request=CartCreateInput, responses={200: CartSerializer})
+    @extend_schema(request=CartChangeInput, responses={200: CartSerializer})
     def patch(self, request, cart_id):
         cart = _cart(request, cart_id, lines=False)
-        incoming = CartCreateInput(data=request.data)
+        incoming = CartChangeInput(data=request.data)
         incoming.is_valid(raise_exception=True)
+        actor = Actor.from_request(request)
         if "customer" in incoming.validated_data:
-            services.cart_customer_set(cart=cart, customer=incoming.validated_data["customer"],
-                                       actor=Actor.from_request(request))
+            cart = services.cart_customer_set(cart=cart, customer=incoming.validated_data["customer"], actor=actor)
+        if "loyalty_points" in incoming.validated_data:
+            services.cart_loyalty_set(cart=cart, points=incoming.validated_data["loyalty_points"], actor=actor)
         return cart_response(request, cart_id)
 
 

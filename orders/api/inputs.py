@@ -99,6 +99,8 @@ class OrderInput(FulfilmentInput):
     lines: serializers.ListSerializer[list[dict]] = serializers.ListSerializer(
         child=LineInput(), allow_empty=False, max_length=MAX_LINES)
     codes = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=10)
+    loyalty_points = IntegerField(required=False, default=0, min_value=0, max_value=10_000_000,
+                                  help_text="Loyalty points the customer spends on the order.")
 
     def validate_lines(self, lines):
         # Kept for the order: placing it reads the same products (with their prices) again otherwise.
@@ -108,6 +110,11 @@ class OrderInput(FulfilmentInput):
 
 class CartCreateInput(serializers.Serializer):
     customer = CustomerField(required=False, allow_null=True)
+
+
+class CartChangeInput(CartCreateInput):
+    loyalty_points = IntegerField(required=False, min_value=0, max_value=10_000_000,
+                                  help_text="Loyalty points to spend at checkout (0: none).")
 
 
 class QuantityInput(serializers.Serializer):

@@ -61,6 +61,9 @@ class CartSerializer(serializers.Serializer):
     total = MoneyField(source="priced.total")
     currency = serializers.CharField(source="priced.currency")
     discounts = CartDiscountSerializer(many=True, source="priced.discounts")
+    loyalty_points = serializers.IntegerField(source="priced.loyalty_points")
+    loyalty_discount = MoneyField(source="priced.loyalty_discount")
+    loyalty_error = serializers.JSONField(allow_null=True, help_text="Why the cart's points no longer apply.")
     created_at = serializers.DateTimeField(source="cart.created_at")
     updated_at = serializers.DateTimeField(source="cart.updated_at")
 
@@ -149,6 +152,8 @@ class OrderSerializer(serializers.Serializer):
     discounts = serializers.ListField(child=serializers.JSONField())
     subtotal = MoneyField()
     discount_total = MoneyField()
+    loyalty_points = serializers.IntegerField()
+    loyalty_discount = MoneyField()
     total = MoneyField()
     currency = CurrencyField()
     payment = serializers.CharField()

@@ -9,6 +9,7 @@ from .carts import (
     cart_line_add,
     cart_line_remove,
     cart_line_set,
+    cart_loyalty_set,
     cart_price,
     carts_abandon,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "cart_code_remove",
     "cart_create",
     "cart_customer_set",
+    "cart_loyalty_set",
     "cart_line_add",
     "cart_line_remove",
     "cart_line_set",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 
@@ -15,6 +15,7 @@ from customers.models import Customer
 from giftcards.services import CardPayment
 from inventory.errors import UnknownProduct
 from inventory.models import Product
+from loyalty.services import redemption_check
 from omni.actor import Actor
 from omni.errors import DomainError
 from omni.models import Location
@@ -40,7 +41,7 @@ def _locked_open(cart: Cart) -> Cart:
 
 def _touch(cart: Cart) -> None:
     cart.updated_at = timezone.now()
-    cart.save(update_fields=["updated_at", "codes", "customer"])
+    cart.save(update_fields=["updated_at", "codes", "customer", "loyalty_points"])
 
 
 def _product(sku: str) -> Product:
@@ -72,6 +73,8 @@ class CartPrice:
     cart: Cart
     priced: PricedCart
     code_errors: list[dict] = field(default_factory=list)
+    # The points set on the cart, when they can no longer be spent (left out of the price).
+    loyalty_error: dict | None = None
 
 
 def cart_price(cart: Cart, *, now: datetime | None = None) -> CartPrice:
@@ -85,11 +88,24 @@ def cart_price(cart: Cart, *, now: datetime | None = None) -> CartPrice:
         pricing.price_cart, lines=lines, channel=cart.channel, customer=cart.customer, now=now, products=products
     )
     try:
-        return CartPrice(cart=cart, priced=price(codes=cart.codes))
+        priced = price(codes=cart.codes)
     except DomainError as exc:
         if not cart.codes:
             raise
-        return CartPrice(cart=cart, priced=price(), code_errors=[exc.as_dict()])
+        return _with_points(CartPrice(cart=cart, priced=price(), code_errors=[exc.as_dict()]))
+    return _with_points(CartPrice(cart=cart, priced=priced))
+
+
+def _with_points(cart_price: CartPrice) -> CartPrice:
+    """The cart's points taken off its price, or the reason they no longer can be."""
+    cart = cart_price.cart
+    if cart.loyalty_points:
+        try:
+            pricing.with_points(cart_price.priced,
+                                redemption_check(customer=cart.customer, points=cart.loyalty_points))
+        except DomainError as exc:
+            return replace(cart_price, loyalty_error=exc.as_dict())
+    return cart_price
 
 
 @transaction.atomic
@@ -174,6 +190,17 @@ def cart_customer_set(*, cart: Cart, customer: Customer | None, actor: Actor) ->
 
 
 @service
+def cart_loyalty_set(*, cart: Cart, points: int, actor: Actor) -> Cart:
+    """Points the customer spends on the cart (0: none), checked now, taken at checkout."""
+    cart = _locked_open(cart)
+    if points:
+        redemption_check(customer=cart.customer, points=points)
+    cart.loyalty_points = points
+    _touch(cart)
+    return cart
+
+
+@service
 def cart_checkout(
     *,
     cart: Cart,
@@ -203,6 +230,7 @@ def cart_checkout(
         cart=cart,
         actor=actor,
         gift_cards=gift_cards,
+        loyalty_points=cart.loyalty_points,
     )
     cart.status = Cart.Status.CONVERTED
     cart.updated_at = timezone.now()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from giftcards import services as giftcards_services
 from inventory.services import stock_release
+from loyalty import services as loyalty_services
 from omni.actor import Actor
 from omni.errors import Forbidden
 from promotions import services as promotions_services
@@ -27,11 +28,13 @@ SCAN_BATCH = 1000  # orders per run of the periodic scan; the next run takes the
 
 def _close_open(order: Order, to_status: str, *, actor: Actor, now: datetime, note: str = "") -> Order:
     """An open order closes: its stock goes back on sale, its single-use codes are freed and
-    what gift cards paid goes back on them."""
+    what gift cards paid goes back on them; its pending points are dropped and the points
+    it spent come back."""
     from_status = start_transition(order, to_status, now=now)
     stock_release(reference=order.number, actor=actor)
     promotions_services.code_release(order_reference=order.number, actor=actor)
     giftcards_services.cards_credit_back(tenders=order.gift_cards, reference=order.number, actor=actor, now=now)
+    loyalty_services.points_cancel(customer=order.customer, order=order.number, actor=actor, now=now)
     order.closed_at = now
     return finish_transition(order, from_status, actor=actor, now=now, fields=["closed_at"], note=note)
 

@@ -21,6 +21,7 @@ from inventory.errors import InsufficientStock
 from inventory.models import Product
 from inventory.selectors import products_by_sku
 from inventory.services import stock_reserve, stock_sell
+from loyalty import services as loyalty_services
 from omni.actor import Actor
 from omni.errors import Forbidden, InvalidTransition
 from omni.models import Location
@@ -67,12 +68,15 @@ def order_place(
     now: datetime | None = None,
     products: dict[str, Product] | None = None,
     gift_cards: Iterable[CardPayment] = (),
+    loyalty_points: int = 0,
 ) -> Order:
     """Price, reserve (or sell) and record an order, all or nothing (the creating client
     shows it with ``pickup_code_for``, click & collect). ``products``:
     the lines' products by SKU, as ``inventory.selectors.products_by_sku`` gives them, when
     the caller already read them. ``gift_cards``: cards that pay part or all of it, debited
-    in this transaction (a refused order takes nothing from them)."""
+    in this transaction (a refused order takes nothing from them). ``loyalty_points``: the
+    customer's points spent on it, taken at placement (earliest-expiring first); the points
+    it earns wait, pending, until it is handed over."""
     now = now or timezone.now()
     quantities = _clean_lines(lines)
     clean_codes = _clean_codes(codes)
@@ -88,6 +92,7 @@ def order_place(
         codes=clean_codes,
         now=now,
         products=products,
+        loyalty_points=loyalty_points,
     )
     order = _order_as_priced(
         priced,
@@ -110,7 +115,13 @@ def order_place(
         priced=priced, customer=customer, order_reference=order.number, channel=order.channel, actor=actor
     )
     _take_stock(order, quantities=quantities, stock=places.stock, actor=actor, products=products)
+    if customer is not None and priced.loyalty_points:
+        loyalty_services.points_redeem(customer=customer, points=priced.loyalty_points, order=order.number,
+                                       channel=order.channel, actor=actor, now=now)
     _pay_with_cards(order, list(gift_cards), actor=actor, now=now)
+    loyalty_services.points_earn(customer=customer, order=order.number, amount_paid=order.amount_due,
+                                 channel=order.channel, pending=order.status != OrderStatus.COMPLETED, actor=actor,
+                                 now=now)
     order_placed.send(sender=Order, order=order, actor=actor)
     return order
 
@@ -218,6 +229,8 @@ def _order_as_priced(
         pricing_basis=priced.basis.as_json() if priced.basis else None,
         subtotal=to_money(priced.subtotal),
         discount_total=to_money(priced.discount_total),
+        loyalty_points=priced.loyalty_points,
+        loyalty_discount=to_money(priced.loyalty_discount),
         total=to_money(priced.total),
         created_at=now,
         updated_at=now,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from customers.models import Customer
 from giftcards import services as giftcards_services
 from inventory.services import stock_return
+from loyalty import services as loyalty_services
 from omni.actor import Actor
 from omni.errors import Forbidden, InvalidTransition
 from omni.models import Location
@@ -98,10 +99,23 @@ def return_create(
     damaged = {item.sku: item.quantity for item in items if item.condition == ItemCondition.DAMAGED}
     stock_return(location=location, lines=returning, written_off=damaged, reference=order_return.number, actor=actor)
     _move_status(order, order_lines.values(), returning=returning, actor=actor, now=now)
+    _take_back_points(order, order_return, refunded=(earlier["refunded"] or ZERO) + refund, actor=actor, now=now)
     if refund_method == RefundMethod.STORE_CREDIT and refund > ZERO:
         _refund_as_store_credit(order_return, customer=order.customer, actor=actor, now=now)
     order_notify(order, kind="return_received", compose=lambda: _return_message(order_return, location=location))
     return order_return
+
+
+def _take_back_points(order: Order, order_return: Return, *, refunded: Decimal, actor: Actor, now: datetime) -> None:
+    """The points the refunded share earned go back (``loyalty_points_reversed``); once
+    everything is back, the points the order spent come back to the customer."""
+    taken = loyalty_services.points_reverse(customer=order.customer, order=order.number, refunded=refunded,
+                                            paid=order.total, actor=actor, now=now)
+    if taken:
+        order_return.loyalty_points_reversed = taken
+        order_return.save(update_fields=["loyalty_points_reversed"])
+    if order.status == OrderStatus.RETURNED:
+        loyalty_services.points_give_back(customer=order.customer, order=order.number, actor=actor, now=now)
 
 
 def _refund_as_store_credit(
@@ -140,10 +154,12 @@ def refund_due(
 
 
 def kept_cost(order: Order, order_lines: Iterable[OrderLine], kept: Mapping[str, int]) -> Decimal:
-    """What ``kept`` units by SKU cost: priced again from the order's pricing basis, or, for
-    an order placed before the basis was kept, at each line's paid share."""
+    """What ``kept`` units by SKU cost: priced again from the order's pricing basis, less the
+    points the order spent (they stay with what is kept), or, for an order placed before the
+    basis was kept, at each line's paid share."""
     if order.pricing_basis:
-        return PricingBasis.from_json(order.pricing_basis).price_kept(kept).total
+        repriced = PricingBasis.from_json(order.pricing_basis).price_kept(kept).total
+        return max(ZERO, repriced - order.loyalty_discount)
     return sum((to_money(line.total * kept.get(line.sku, 0) / line.quantity) for line in order_lines), ZERO)
 
 

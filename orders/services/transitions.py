@@ -16,6 +16,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from loyalty import services as loyalty_services
 from omni.actor import Actor
 from omni.errors import InvalidTransition
 from omni.models import Location
@@ -24,6 +25,8 @@ from ..models import Fulfilment, Order, OrderStatus, OrderStatusChange
 from ..signals import order_status_changed
 
 S = OrderStatus
+# The transitions that hand an order over (the points it earned stop being pending).
+HANDED_OVER_NOW = (S.COLLECTED, S.DELIVERED)
 TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Fulfilment.CLICK_AND_COLLECT: {
         S.READY_FOR_PICKUP: (S.PLACED,),
@@ -103,5 +106,7 @@ def finish_transition(
     """Saves the new status (and ``fields``), records it and tells the apps above."""
     order.save(update_fields=["status", "updated_at", *fields])
     record_change(order, status=order.status, from_status=from_status, actor=actor, now=now, note=note)
+    if order.status in HANDED_OVER_NOW:
+        loyalty_services.points_confirm(order=order.number, now=now)  # its pending points can be spent
     order_status_changed.send(sender=Order, order=order, from_status=from_status, to_status=order.status, actor=actor)
     return order

@@ -67,6 +67,10 @@ class PricedCart:
     code_promotions: dict[str, str] = field(default_factory=dict)
     # What it was priced from, kept on the order it becomes (a return prices it again).
     basis: PricingBasis | None = None
+    # Loyalty points spent on it and what they took off ``total`` (after promotions); set
+    # by the loader (``promotions.pricing.with_points``), never by the engine.
+    loyalty_points: int = 0
+    loyalty_discount: Decimal = Decimal("0.00")
 
     def as_dict(self) -> dict[str, Any]:
         """The contract's priced structure (amounts as Decimal; serializers format them)."""
@@ -78,4 +82,6 @@ class PricedCart:
             "total": self.total,
             "currency": self.currency,
             "discounts": [discount.as_dict() for discount in self.discounts],
+            "loyalty_points": self.loyalty_points,
+            "loyalty_discount": self.loyalty_discount,
         }
