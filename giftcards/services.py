@@ -173,6 +173,11 @@ def card_disable(*, card: GiftCard, reason: str, actor: Actor) -> GiftCard:
     return card
 
 
+def cards_repoint(*, source_id, target_id) -> int:
+    """A duplicate was merged: its cards and store credit are the customer's it became."""
+    return GiftCard.objects.filter(customer_id=source_id).update(customer_id=target_id)
+
+
 # --- the steps ------------------------------------------------------------------------------
 def _locked(card_ids: Iterable[Any]) -> dict[Any, GiftCard]:
     ids = sorted({_uuid(card_id) for card_id in card_ids})

@@ -8,13 +8,16 @@ class LoyaltyConfig(AppConfig):
 
     def ready(self) -> None:
         from customers.sections import CustomerSection
+        from customers.signals import customers_merged
         from customers.timeline import TimelineSource
         from omni.registry import ApiLink, NavEntry, Seeder, registry
 
+        from . import receivers
         from .seed import seed_loyalty
         from .timeline import points_entries
         from .views import sees_programme
 
+        customers_merged.connect(receivers.repoint_merged_customer, dispatch_uid="loyalty-customers-merged")
         registry.add(
             ApiLink("loyalty_program", "loyalty-program"),
             TimelineSource("loyalty", points_entries),

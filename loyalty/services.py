@@ -219,6 +219,11 @@ def points_expire(*, now: datetime | None = None) -> int:
                     credit.save(update_fields=["remaining"])
 
 
+def points_repoint(*, source_id, target_id) -> int:
+    """A duplicate was merged: its points are the customer's it became (one balance)."""
+    return PointsEntry.objects.filter(customer_id=source_id).update(customer_id=target_id)
+
+
 # --- the steps --------------------------------------------------------------------------------
 def _points_of(order: str, kind: str, **more) -> int:
     """The sum of ``order``'s entries of ``kind`` (and ``more`` conditions)."""

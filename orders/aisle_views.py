@@ -27,7 +27,7 @@ from promotions.pricing import MAX_LINE_QUANTITY, price_cart
 from . import selectors, services
 from .models import Fulfilment, Payment
 from .permissions import may_order_for_customer
-from .views import gift_card_payments
+from .views import gift_card_payments, points_to_spend
 
 LINE_SLOTS = 5
 ADDRESS_FIELDS = ("name", "line1", "postcode", "city")
@@ -105,17 +105,26 @@ def order_create(request):
         gift_cards = gift_card_payments(request.POST)
     except DomainError as exc:
         errors["gift_cards"] = exc.detail
+    try:
+        loyalty_points = points_to_spend(request.POST)
+    except DomainError as exc:
+        errors["gift_cards"] = exc.detail
     if errors:
         context["errors"] = errors
         return render(request, "orders/order_form.html", context, status=400)
     if request.POST.get("action") == "review":
-        context["priced"] = price_cart(lines=lines, channel=actor.channel_or_default, customer=customer)
+        try:
+            context["priced"] = price_cart(lines=lines, channel=actor.channel_or_default, customer=customer,
+                                           loyalty_points=loyalty_points)
+        except DomainError as exc:
+            context["refusal"] = exc.detail
+            return render(request, "orders/order_form.html", context, status=exc.status)
         context["customer"] = customer
         return render(request, "orders/order_form.html", context)
     try:
         order = services.order_place(lines=lines, fulfilment=fulfilment, customer=customer, payment=payment,
                                      pickup_location=pickup_location, shipping_address=address, actor=actor,
-                                     gift_cards=gift_cards)
+                                     gift_cards=gift_cards, loyalty_points=loyalty_points)
     except DomainError as exc:
         context["refusal"] = exc.detail
         return render(request, "orders/order_form.html", context, status=exc.status)

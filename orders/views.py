@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from giftcards.services import CardPayment
+from loyalty.selectors import balance_of
 from omni.actor import Actor
 from omni.errors import DomainError
 from omni.models import Location
@@ -270,6 +271,16 @@ def _printed(request, order: Order) -> dict:
     return {"order": order, "receipt": receipt, "number_code": number_code}
 
 
+def points_to_spend(post) -> int:
+    """The loyalty points typed into a till's form (blank: none), or a 400 refusal."""
+    raw = post.get("loyalty_points", "").strip()
+    if not raw:
+        return 0
+    if not raw.isdigit():
+        raise MissingField("loyalty_points", _("Enter a whole number of points."))
+    return int(raw)
+
+
 def gift_card_payments(post) -> list[CardPayment]:
     """The gift cards typed into a till's form (``gift_card_code``, ``gift_card_amount``:
     blank for what is left to pay), or a 400 refusal for an amount that is not one."""
@@ -321,7 +332,8 @@ def cart_detail(request, cart_id):
         try:
             order = services.cart_checkout(cart=cart, fulfilment=Fulfilment.IN_STORE, actor=actor,
                                            location=Location.objects.filter(code=request.POST.get("location")).first(),
-                                           gift_cards=gift_card_payments(request.POST))
+                                           gift_cards=gift_card_payments(request.POST),
+                                           loyalty_points=points_to_spend(request.POST))
         except DomainError as exc:
             refusal = exc.detail
         else:
@@ -332,6 +344,8 @@ def cart_detail(request, cart_id):
         priced, refusal = None, exc.detail
     return render(request, "orders/cart_detail.html", {
         "cart": cart, "priced": priced, "refusal": refusal, "locations": _return_locations(actor),
+        "points": balance_of(cart.customer_id) if cart.customer_id else None,
+        "values": request.POST.dict() if request.method == "POST" else {},
     }, status=409 if refusal else 200)
 
 

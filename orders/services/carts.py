@@ -211,9 +211,11 @@ def cart_checkout(
     shipping_address: dict | None = None,
     location: Location | None = None,
     gift_cards: Iterable[CardPayment] = (),
+    loyalty_points: int | None = None,
 ) -> Order:
     """The cart becomes an order on the channel of whoever checks out (the store terminal
-    finishing a web cart sells on the store channel), then is ``converted``."""
+    finishing a web cart sells on the store channel), then is ``converted``.
+    ``loyalty_points``: what the till spends, instead of the points set on the cart."""
     cart = _locked_open(cart)
     lines = cart_lines(_line_rows(cart))
     if not lines:
@@ -230,7 +232,7 @@ def cart_checkout(
         cart=cart,
         actor=actor,
         gift_cards=gift_cards,
-        loyalty_points=cart.loyalty_points,
+        loyalty_points=cart.loyalty_points if loyalty_points is None else loyalty_points,
     )
     cart.status = Cart.Status.CONVERTED
     cart.updated_at = timezone.now()

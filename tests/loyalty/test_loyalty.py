@@ -240,3 +240,21 @@ def test_the_audit_finds_remainders_that_drifted(program, customer, capsys):
     with pytest.raises(SystemExit):
         call_command("loyalty_audit")
     assert "MISMATCH" in capsys.readouterr().err
+
+
+def test_a_merged_duplicates_points_and_cards_follow_it(program, customer):
+    from customers.services import customer_merge
+    from giftcards import services as giftcards_services
+    from giftcards.models import GiftCard
+    from tests.factories.customers import CustomerFactory
+
+    duplicate = CustomerFactory(first_name=customer.first_name, last_name=customer.last_name)
+    _give(customer, 100)
+    _give(duplicate, 200)
+    giftcards_services.card_issue(amount=Decimal("10"), customer=duplicate, actor=Actor.system(),
+                                  check_permission=False)
+    from tests.factories.omni import StaffFactory
+
+    customer_merge(source=duplicate, target=customer, actor=Actor.for_user(StaffFactory(role="admin")))
+    assert balance_of(customer.pk).balance == 300
+    assert GiftCard.objects.get().customer == customer
