@@ -31,7 +31,8 @@ def may_change_program(actor: Actor) -> bool:
 
 class ProgramSerializer(serializers.ModelSerializer):
     earn_rate = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0))
-    point_value = serializers.DecimalField(max_digits=8, decimal_places=4, min_value=Decimal("0.0001"))
+    point_value = serializers.DecimalField(max_digits=8, decimal_places=4, min_value=Decimal("0.0001"),
+                                           max_value=Decimal("100"))
     redeem_step = IntegerField(min_value=1, max_value=1_000_000)
     min_redeem = IntegerField(min_value=1, max_value=10_000_000)
     expire_after_days = IntegerField(min_value=1, max_value=3650)
@@ -44,12 +45,12 @@ class ProgramSerializer(serializers.ModelSerializer):
         unknown = sorted(set(value) - set(Channel.values))
         if unknown:
             raise serializers.ValidationError(f"Unknown channels: {', '.join(unknown)}.")
-        return {channel: str(rate.normalize()) for channel, rate in value.items()}
+        return {channel: format(rate.normalize(), "f") for channel, rate in value.items()}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["earn_rate"] = {channel: str(rate) for channel, rate in (instance.earn_rate or {}).items()}
-        data["point_value"] = str(instance.point_value.normalize())
+        data["point_value"] = format(instance.point_value.normalize(), "f")
         return data
 
 
@@ -100,7 +101,7 @@ class NextExpiryOutput(serializers.Serializer):
 class CustomerLoyaltyOutput(serializers.Serializer):
     balance = serializers.IntegerField()
     pending = serializers.IntegerField()
-    value = MoneyField(help_text="What the balance is worth when spent.")
+    value = MoneyField(max_digits=20, help_text="What the balance is worth when spent.")
     currency = serializers.CharField()
     next_expiry = NextExpiryOutput(allow_null=True)
     entries = EntryOutput(many=True)
@@ -129,7 +130,7 @@ class CustomerLoyaltyApi(APIView):
 
 
 class AdjustmentInput(serializers.Serializer):
-    points = IntegerField(min_value=-10_000_000, max_value=10_000_000)
+    points = IntegerField(min_value=-1_000_000, max_value=1_000_000)
     note = serializers.CharField(max_length=200)
 
 

@@ -91,10 +91,12 @@ def points_earn(
     now: datetime | None = None,
 ) -> int:
     """Credit what ``amount_paid`` earns on ``channel``, pending until the order is handed over."""
+    if customer is None:
+        return 0  # nothing to read: an anonymous sale earns nothing
     now = now or timezone.now()
     program = LoyaltyProgram.current()
-    points = points_for(amount_paid, channel, program) if customer else 0
-    if customer is not None and points:
+    points = points_for(amount_paid, channel, program)
+    if points:
         _entry(customer, EntryKind.EARN, points, order=order, actor=actor, now=now, pending=pending,
                remaining=points, expires_at=now + timedelta(days=program.expire_after_days), channel=channel)
     return points

@@ -92,7 +92,7 @@ def _apply_settings(program: LoyaltyProgram, post) -> dict[str, str]:
             rate = Decimal(post.get(f"rate-{code}", "0").replace(",", ".") or "0")
             if rate < 0:
                 raise InvalidOperation
-            rates[code] = str(rate.normalize())
+            rates[code] = format(rate.normalize(), "f")
         except InvalidOperation:
             errors[f"rate-{code}"] = _("Enter the points per unit of money, for example 1.")
     if errors:

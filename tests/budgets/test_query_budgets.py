@@ -44,8 +44,8 @@ BUDGETS: dict[str, tuple[str, int, str]] = {
     "GET /stock/?skus=&location=": ("lines", 2, "web"),
     "GET /customers/{id}/": ("lines", 3, "call_centre"),  # customer, channels, segments
     # Over 3: the customer, then one read per kind of entry (contacts, messages, consents,
-    # orders, returns, touchpoints), each from the app that owns it (customers.timeline's registry).
-    "GET /customers/{id}/timeline/": ("lines", 7, "call_centre"),
+    # orders, returns, points, touchpoints), each from the app that owns it (customers.timeline's registry).
+    "GET /customers/{id}/timeline/": ("lines", 8, "call_centre"),
     "POST /pricing/quote/ (lines)": ("lines", 3, "web"),  # products, their channel prices, promotions
     "POST /pricing/quote/ (promotions)": ("promotions", 3, "web"),
     "GET /carts/{id}/ (lines)": ("lines", 4, "web"),  # cart, lines with products, their prices, promotions
@@ -70,11 +70,12 @@ BUDGETS: dict[str, tuple[str, int, str]] = {
     # Actions on an order: the service reads it under its lock, the answer with its details.
     "POST /orders/{number}/ready/": ("lines", 10, "pos"),
     # A customer's order with a single-use code: the code and its promotion are checked
-    # again under the promotion's lock, and the redemption is a touchpoint of its own.
-    "POST /orders/ (code)": ("lines", 37, "web"),
+    # again under the promotion's lock, and the redemption is a touchpoint of its own; the
+    # loyalty programme is read for the points the customer earns.
+    "POST /orders/ (code)": ("lines", 38, "web"),
     # With a customer, a promotion that applies and an Idempotency-Key, as the web shop sends it.
     # The cart's row, then under its lock the cart and its lines again; the answer as above.
-    "POST /carts/{id}/checkout/": ("lines", 28, "web"),
+    "POST /carts/{id}/checkout/": ("lines", 29, "web"),  # with the programme read, as above
 }
 
 def _products(n: int, location) -> list[str]:
