@@ -14,7 +14,12 @@ What it does:
    DEBUG off, the psycopg pool on) and drives it with ``--clients`` keep-alive HTTP clients:
    - the floor: ``GET /api/v1/stock/ping/`` (token auth, throttling, DRF; one small query);
    - the checkout: ``POST /api/v1/orders/`` (3 lines, click & collect, code ``BENCH5``);
-5. the oversell check: the same clients race for the last 50 units of a fourth product
+5. the same checkout paying with money kept by Omni: each client's customer spends 100
+   loyalty points and pays 10.00 with a gift card (each customer with a history of 10,000
+   ledger entries, each client its own card), orders/s beside the plain checkout's (goal: at least
+   0.8 of it), and the queries of one such order for a customer with 10 entries and one
+   with 10,000 (goal: the same);
+6. the oversell check: the same clients race for the last 50 units of a fourth product
    (one unit per order) until refused; exactly 50 must succeed, and the stock ledger, the
    reservations and the orders must agree.
 
@@ -42,6 +47,8 @@ from _figures import emit, quick  # noqa: E402
 
 DATABASE = "omni_bench_checkout"
 LAST_UNITS = 50
+MONEY_CUSTOMERS = 8  # one per client: a shop's tills serve different customers
+LEDGER_ENTRIES = 10_000
 
 
 def environment() -> None:
@@ -87,6 +94,55 @@ def build() -> tuple[str, dict]:
         "fulfilment": "click_and_collect", "pickup_location": "bench-store", "payment": "paid", "codes": ["BENCH5"],
     }
     return token, body
+
+
+def build_money(count: int) -> list[dict]:
+    """Customers with ``LEDGER_ENTRIES`` points entries each (one with 10, last) and a gift
+    card each, written in bulk as a big shop's history would be; the bodies that spend them."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from customers.models import Customer
+    from giftcards import codes
+    from giftcards.models import GiftCard, GiftCardEntry
+    from loyalty.models import LoyaltyProgram, PointsEntry
+
+    LoyaltyProgram.objects.update_or_create(pk=1, defaults={"active": True})
+    now, later = timezone.now(), timezone.now() + timedelta(days=365)
+    bodies = []
+    for index in range(count + 1):
+        entries = 10 if index == count else LEDGER_ENTRIES
+        customer = Customer.objects.create(first_name="Bench", last_name=f"Points {index}",
+                                           email=f"bench.points{index}@example.com")
+        PointsEntry.objects.bulk_create(_history(customer, entries, now, later), batch_size=2000)
+        code = codes.new_code()
+        card = GiftCard.objects.create(code_hash=codes.code_hash(code), code_last4=code[-4:],
+                                       initial_amount=Decimal("1000000"), balance=Decimal("1000000"),
+                                       expires_at=later)
+        GiftCardEntry.objects.create(card=card, kind="issue", amount=Decimal("1000000"),
+                                     balance_after=Decimal("1000000"))
+        bodies.append({"customer": str(customer.pk), "loyalty_points": 100,
+                       "gift_cards": [{"code": code, "amount": "10.00"}]})
+    return bodies
+
+
+def _history(customer, entries: int, now, later) -> list:
+    """A customer's points history of ``entries`` rows as years of shopping leave it: earns
+    of 100 points mostly spent by redemptions of 100, and 20 credits of 1,000 still live
+    (20,000 points to spend). Balance and remainders agree, as the ledger keeps them."""
+    from loyalty.models import PointsEntry
+
+    live = [PointsEntry(customer=customer, kind="earn", points=1000, remaining=1000, expires_at=later, at=now,
+                        order="BENCH") for _ in range(20)]
+    spent_pairs = max(entries - len(live), 0) // 2
+    history = []
+    for _ in range(spent_pairs):
+        history.append(PointsEntry(customer=customer, kind="earn", points=100, remaining=0, expires_at=later, at=now,
+                                   order="BENCH"))
+        history.append(PointsEntry(customer=customer, kind="redeem", points=-100, at=now, order="BENCH"))
+    return history + live
 
 
 def queries_per_order(token: str, body: dict) -> tuple[int, dict]:
@@ -156,6 +212,28 @@ def drive(port: int, token: str, clients: int, seconds: float, request) -> tuple
     return sum(statuses.values()), statuses, time.monotonic() - began
 
 
+def drive_money(port: int, headers: dict, body: dict, bodies: list[dict], args, label: str) -> float:
+    """The checkout again, each client as its own customer (``bodies``: what each adds)."""
+    payloads = [json.dumps({**body, **spend}) for spend in bodies[: args.clients]]
+    mine = threading.local()
+    taken = iter(range(len(payloads)))
+    lock = threading.Lock()
+
+    def money_order(connection) -> int:
+        if not hasattr(mine, "payload"):
+            with lock:
+                mine.payload = payloads[next(taken)]
+        connection.request("POST", "/api/v1/orders/", body=mine.payload, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+
+    _count, statuses, elapsed = drive(port, "", args.clients, args.seconds, money_order)
+    rate = statuses.get(201, 0) / elapsed
+    print(f"orders  {label}: {rate:8.1f} orders/s  {statuses}")
+    return rate
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=3 if quick() else 10)
@@ -172,6 +250,14 @@ def main() -> None:
     print(f"one order: {queries} SQL queries; subtotal {sample['subtotal']}, discount {sample['discount_total']}, "
           f"total {sample['total']} {sample['currency']}")
     assert sample["discount_total"] == "6.99", sample  # 10 % of 19.90 (1.99) + 5.00: both promotions applied
+    money_bodies = build_money(args.clients)
+    many, _answer = queries_per_order(token, {**body, **money_bodies[0]})
+    few, answer = queries_per_order(token, {**body, **money_bodies[-1]})
+    assert answer["loyalty_discount"] == "1.00" and answer["gift_cards"][0]["amount"] == "10.00", answer
+    print(f"one order with points and a card: {few} queries with 10 ledger entries, {many} with {LEDGER_ENTRIES:,} "
+          f"(goal: the same)")
+    emit("checkout", f"SQL queries per order with points and a card, 10 entries / {LEDGER_ENTRIES:,} (goal: equal)",
+         f"{few} / {many}", "")
 
     headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
     payload = json.dumps(body)
@@ -219,6 +305,16 @@ def main() -> None:
         print(f"orders  POST /api/v1/orders/    : {statuses.get(201, 0) / elapsed:8.1f} orders/s  {statuses}  "
               f"(one client: {elapsed / max(count, 1) * 1000:.0f} ms per order)")
         emit("checkout", "one client, latency per order", elapsed / max(count, 1) * 1000, "ms")
+        known = [{"customer": spend["customer"]} for spend in money_bodies]
+        customer_rate = drive_money(port, headers, body, known, args, "for a known customer     ")
+        money_rate = drive_money(port, headers, body, money_bodies, args, "with points and a card   ")
+        emit("checkout", "orders for a known customer (10,000 points entries), per second", customer_rate,
+             "orders/s")
+        emit("checkout", "orders spending points and a gift card, per second", money_rate, "orders/s")
+        emit("checkout", "with points and a gift card vs the plain checkout (goal: at least 0.8)",
+             money_rate / rate if rate else 0.0, "ratio")
+        emit("checkout", "with points and a gift card vs the same customers' plain checkout",
+             money_rate / customer_rate if customer_rate else 0.0, "ratio")
         _count, statuses, _elapsed = drive(port, token, args.clients, 10.0, last_unit)
         print(f"race for the last {LAST_UNITS} units          : {statuses}")
     finally:

@@ -2,7 +2,8 @@
 call centre (api-contract.md, "Loyalty").
 
 The balance is never a stored counter: it is the sum of the customer's ``PointsEntry``
-rows that are not pending. Entries are appended, never edited, except for two state
+rows that are not pending (read as what is left of the live credits, which is the same
+figure: see ``selectors.balance_of``). Entries are appended, never edited, except for two state
 fields: an earn entry's ``pending`` (until its order is handed over) and a credit's
 ``remaining`` (what is left of it to spend or expire, so that spending takes the
 earliest-expiring points first and expiry is exact). ``loyalty_audit`` checks that the
@@ -106,6 +107,7 @@ class PointsEntry(models.Model):
         indexes = [
             models.Index(fields=["customer", "-at"], name="points_customer_recent"),
             models.Index(fields=["customer", "expires_at"], condition=Q(remaining__gt=0), name="points_credits_left"),
+            models.Index(fields=["customer"], condition=Q(pending=True), name="points_pending"),
         ]
 
     def __str__(self) -> str:

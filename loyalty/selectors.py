@@ -22,10 +22,14 @@ class Balance:
 
 
 def balance_of(customer_id) -> Balance:
-    """Two queries whatever the number of entries: the sums, then the points of the
-    earliest expiry."""
-    sums = PointsEntry.objects.filter(customer_id=customer_id).aggregate(
-        spendable=Sum("points", filter=Q(pending=False)),
+    """Two queries whatever the length of the customer's history. The balance is read as
+    what is left of the credits that are not pending, which is the sum of the non-pending
+    entries (every debit takes from a credit; ``ledger_mismatches`` checks the two agree),
+    and only the live credits and the pending entries are read, through their partial
+    indexes: a customer with ten years of spent points costs what a new one does."""
+    live = PointsEntry.objects.filter(customer_id=customer_id).filter(Q(remaining__gt=0) | Q(pending=True))
+    sums = live.aggregate(
+        spendable=Sum("remaining", filter=Q(pending=False)),
         waiting=Sum("points", filter=Q(pending=True)),
         next_at=Min("expires_at", filter=Q(remaining__gt=0, pending=False)),
     )

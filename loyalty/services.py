@@ -236,20 +236,29 @@ def _lock(customer: Customer) -> None:
     Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True).first()
 
 
+CONSUME_BATCH = 20  # credits read (and locked) at a time: spending reads what it needs, not the whole history
+
+
 def _consume(customer: Customer, points: int, *, up_to_what_is_left: bool = False, first_order: str = "") -> int:
-    """Take ``points`` from the customer's credits, earliest-expiring first (the credit of
-    ``first_order`` before all others); returns what was taken."""
-    credits = list(available_credits(customer.pk).select_for_update())
-    if first_order:
-        credits.sort(key=lambda credit: credit.order != first_order)
+    """Take ``points`` from the customer's credits, earliest-expiring first (the credits of
+    ``first_order`` before all others); returns what was taken. Reads the credits a few at a
+    time, under their row locks, so that its cost follows the points taken, not the ledger."""
     left = points
-    for credit in credits:
-        if left <= 0:
-            break
-        take = min(credit.remaining, left)
-        credit.remaining -= take
-        credit.save(update_fields=["remaining"])
-        left -= take
+    sources = [available_credits(customer.pk)]
+    if first_order:
+        sources = [sources[0].filter(order=first_order), sources[0].exclude(order=first_order)]
+    for source in sources:
+        while left > 0:
+            batch = list(source.select_for_update()[:CONSUME_BATCH])
+            if not batch:
+                break
+            for credit in batch:
+                take = min(credit.remaining, left)
+                credit.remaining -= take
+                credit.save(update_fields=["remaining"])
+                left -= take
+                if left <= 0:
+                    break
     if left > 0 and not up_to_what_is_left:
         raise InsufficientPoints(available=points - left)
     return points - max(left, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from datetime import datetime
 from typing import Any
@@ -24,13 +25,29 @@ logger = logging.getLogger(__name__)
 ORDER_TRACKED_NAMESPACE = uuid.UUID("5b0c3e2a-6f8e-4d4b-9a57-0d1e7c2f9a41")
 
 
+_pending = threading.local()
+
+
 def _queue_recompute(since_by_customer: dict) -> None:
-    """After commit, rebuild the affected customers' journeys in one task per batch."""
+    """After commit, rebuild the affected customers' journeys: one task for all the
+    touchpoints of a transaction (an order spending points records two), not one each.
+    Each call registers a flush; the first after the commit publishes what every call
+    gathered and the others find nothing left. What a rolled-back transaction gathered is
+    published with the next commit: one rebuild too many, of journeys rebuilt from the truth."""
     if not since_by_customer:
         return
-    customer_ids = [str(customer_id) for customer_id in since_by_customer]
-    since = min(since_by_customer.values()).isoformat()
-    transaction.on_commit(lambda: publish_recompute(customer_ids, since))
+    gathered = getattr(_pending, "since", None)
+    if gathered is None:
+        gathered = _pending.since = {}
+    for customer_id, at in since_by_customer.items():
+        gathered[str(customer_id)] = min(at, gathered.get(str(customer_id), at))
+    transaction.on_commit(_flush_recompute)
+
+
+def _flush_recompute() -> None:
+    gathered, _pending.since = getattr(_pending, "since", None), {}
+    if gathered:
+        publish_recompute(list(gathered), min(gathered.values()).isoformat())
 
 
 def publish_recompute(customer_ids: list[str], since: str | None) -> None:
