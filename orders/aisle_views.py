@@ -98,9 +98,9 @@ def order_create(request):
     else:
         errors["fulfilment"] = _("Choose delivery or click & collect.")
     payment = values.get("payment") or Payment.PAID
-    later_at_home = payment == Payment.PAY_AT_PICKUP and fulfilment != Fulfilment.CLICK_AND_COLLECT
-    if payment not in Payment.values or later_at_home:
-        errors["payment"] = _("Paying later is for orders collected at a store.")
+    later = {Payment.PAY_AT_PICKUP: Fulfilment.CLICK_AND_COLLECT, Payment.PAY_ON_DELIVERY: Fulfilment.DELIVERY}
+    if payment not in Payment.values or later.get(payment, fulfilment) != fulfilment:
+        errors["payment"] = _("Pay at pickup is for click & collect, pay on delivery for home delivery.")
     try:
         gift_cards = gift_card_payments(request.POST)
     except DomainError as exc:

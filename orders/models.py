@@ -93,6 +93,7 @@ class Fulfilment(models.TextChoices):
 class Payment(models.TextChoices):
     PAID = "paid", _("Paid")
     PAY_AT_PICKUP = "pay_at_pickup", _("Pay at pickup")
+    PAY_ON_DELIVERY = "pay_on_delivery", _("Pay on delivery")
 
 
 class OrderStatus(models.TextChoices):
@@ -201,8 +202,10 @@ class Order(models.Model):
                 name="order_pickup_has_location",
             ),
             models.CheckConstraint(
-                condition=Q(payment=Payment.PAID) | Q(fulfilment=Fulfilment.CLICK_AND_COLLECT),
-                name="order_pay_at_pickup_only_for_pickups",
+                condition=Q(payment=Payment.PAID)
+                | Q(payment=Payment.PAY_AT_PICKUP, fulfilment=Fulfilment.CLICK_AND_COLLECT)
+                | Q(payment=Payment.PAY_ON_DELIVERY, fulfilment=Fulfilment.DELIVERY),
+                name="order_pays_later_where_it_is_handed_over",
             ),
             models.CheckConstraint(
                 condition=Q(subtotal__gte=0, discount_total__gte=0, loyalty_discount__gte=0, total__gte=0),

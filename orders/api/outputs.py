@@ -259,5 +259,5 @@ class OrderTrackingOutput(serializers.Serializer):
     lines = TrackingLineOutput(many=True)
     total = MoneyField()
     currency = serializers.CharField()
-    payment = serializers.CharField(help_text="paid or pay_at_pickup")
+    payment = serializers.CharField(help_text="paid, pay_at_pickup or pay_on_delivery")
     returns = TrackingReturnOutput(many=True)

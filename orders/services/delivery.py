@@ -12,7 +12,7 @@ from inventory.services import stock_consume
 from omni.actor import Actor
 from omni.errors import Forbidden
 
-from ..models import Order, OrderStatus
+from ..models import Order, OrderStatus, Payment
 from ..permissions import may_ship
 from .notify import order_notify
 from .transitions import finish_transition, locked, start_transition
@@ -41,8 +41,10 @@ def order_deliver(*, order: Order, actor: Actor, now: datetime | None = None) ->
         raise Forbidden(_("Only the location that fulfils this order reports its delivery."))
     from_status = start_transition(order, OrderStatus.DELIVERED, now=now)
     order.closed_at = now
+    if order.payment == Payment.PAY_ON_DELIVERY:
+        order.payment = Payment.PAID  # the carrier took the payment at the door
     order_notify(order, kind="order_delivered", compose=lambda: (
         _("Your order %(number)s has been delivered.") % {"number": order.number},
         _("Your order %(number)s has been delivered") % {"number": order.number},
     ))
-    return finish_transition(order, from_status, actor=actor, now=now, fields=["closed_at"])
+    return finish_transition(order, from_status, actor=actor, now=now, fields=["closed_at", "payment"])

@@ -145,6 +145,8 @@ def _clean_codes(codes: Iterable[str]) -> list[str]:
 def _check_payment(payment: str, *, fulfilment: str) -> None:
     if payment == Payment.PAY_AT_PICKUP and fulfilment != Fulfilment.CLICK_AND_COLLECT:
         raise MissingField("payment", _("Pay at pickup is only for click & collect."))
+    if payment == Payment.PAY_ON_DELIVERY and fulfilment != Fulfilment.DELIVERY:
+        raise MissingField("payment", _("Pay on delivery is only for home delivery."))
 
 
 def _places(

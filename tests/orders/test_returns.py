@@ -168,3 +168,23 @@ def test_unknown_reason_condition_or_method_is_400_and_changes_nothing(catalogue
     assert set(response.json()) == set(change)
     assert Return.objects.count() == 0 and level("CAP-1", store)[0] == on_hand
     assert Order.objects.get(pk=order.pk).status == "completed"
+
+
+def test_a_delivery_paid_on_delivery_is_paid_once_delivered(catalogue, web, api_as):
+    body = {"lines": [{"sku": "TEE-1", "quantity": 1}], "fulfilment": "delivery", "payment": "pay_on_delivery",
+            "shipping_address": {"line1": "4 rue des Lilas", "postcode": "69003", "city": "Lyon", "country": "FR"}}
+    created = web.post("/api/v1/orders/", body)
+    assert created.status_code == 201 and created.json()["payment"] == "pay_on_delivery"
+    number = created.json()["number"]
+    erp = api_as("integration")
+    erp.post(f"/api/v1/orders/{number}/ship/")
+    delivered = erp.post(f"/api/v1/orders/{number}/deliver/")
+    assert delivered.json()["status"] == "delivered" and delivered.json()["payment"] == "paid"
+
+
+def test_pay_on_delivery_is_for_home_delivery_only(catalogue, store, web):
+    body = {"lines": [{"sku": "TEE-1", "quantity": 1}], "fulfilment": "click_and_collect",
+            "pickup_location": store.code, "payment": "pay_on_delivery"}
+    response = web.post("/api/v1/orders/", body)
+    assert response.status_code == 400 and "payment" in response.json()
+    assert not Order.objects.exists()

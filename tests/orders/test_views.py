@@ -219,7 +219,12 @@ def test_endless_aisle_sells_several_lines_reviewed_with_promotions_and_confirms
 
     later_at_home = client.post("/orders/new/", {**typed, "payment": "pay_at_pickup", "line1": "x",
                                                  "postcode": "1", "city": "y"})
-    assert later_at_home.status_code == 400 and "Paying later is for orders collected" in later_at_home.content.decode()
+    assert later_at_home.status_code == 400
+    assert "Pay at pickup is for click &amp; collect" in later_at_home.content.decode()
+    at_the_door = client.post("/orders/new/", {**typed, "payment": "pay_on_delivery", "line1": "4 rue des Lilas",
+                                               "postcode": "69003", "city": "Lyon"})
+    assert at_the_door.status_code == 302
+    assert Order.objects.order_by("-created_at").first().payment == "pay_on_delivery"
     no_items = client.post("/orders/new/", {**typed, "sku": ["", ""], "action": "review"})
     assert no_items.status_code == 400 and "Add at least one item." in no_items.content.decode()
 
