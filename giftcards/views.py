@@ -7,8 +7,6 @@ Each answer is the whole page, the refusal or the result in place.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
@@ -21,6 +19,7 @@ from customers.permissions import may_read_customers
 from customers.selectors import customer_exact_match
 from omni.actor import Actor
 from omni.errors import DomainError
+from omni.money import typed_amount
 
 from . import codes, selectors, services
 from .models import GiftCard, GiftCardEntry
@@ -52,10 +51,8 @@ def issue(request):
     actor = _actor(request)
     values = {"amount": request.POST.get("amount", "").strip(), "customer": request.POST.get("customer", "").strip()}
     errors: dict[str, str] = {}
-    try:
-        amount = Decimal(values["amount"].replace(",", "."))
-    except InvalidOperation:
-        amount = None
+    amount = typed_amount(values["amount"])
+    if amount is None:
         errors["amount"] = _("Enter an amount, for example 50 or 49.90.")
     customer = None
     if values["customer"]:

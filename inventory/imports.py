@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from omni.actor import Actor
 from omni.channels import Channel
 from omni.models import Location
+from omni.money import typed_amount
 
 from .errors import ImportRefused
 from .models import MAX_STOCK_QUANTITY, ImportJob, Product, is_valid_ean13
@@ -93,13 +93,6 @@ def decode(raw: bytes) -> str:
     raise ImportRefused(_("The file is not UTF-8 text."))
 
 
-def _money(value: str) -> Decimal | None:
-    try:
-        amount = Decimal(value.replace(",", ".").replace("€", "").strip())
-    except (InvalidOperation, AttributeError):
-        return None
-    return amount if amount.is_finite() and amount >= 0 and amount < Decimal("1e9") else None
-
 
 def _check_product_row(row: dict, product: Product | None, barcodes: dict[str, str]) -> tuple[dict, list[str]]:
     errors, data = [], {}
@@ -109,7 +102,7 @@ def _check_product_row(row: dict, product: Product | None, barcodes: dict[str, s
     data["name"] = row.get("name", "")[:200]
     if not data["name"]:
         errors.append(_("name: required."))
-    price = _money(row.get("price", ""))
+    price = typed_amount(row.get("price", ""))
     if price is None:
         errors.append(_("price: not an amount."))
     data["price"] = price
@@ -137,7 +130,7 @@ def _check_product_row(row: dict, product: Product | None, barcodes: dict[str, s
     prices = {}
     for column, channel in CHANNEL_COLUMNS.items():
         if row.get(column):
-            amount = _money(row[column])
+            amount = typed_amount(row[column])
             if amount is None:
                 errors.append(_("%(column)s: not an amount.") % {"column": column})
             prices[channel] = amount

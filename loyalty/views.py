@@ -6,7 +6,7 @@ fragment for htmx), refusals in place."""
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +20,7 @@ from customers.permissions import may_read_customers
 from omni.actor import Actor
 from omni.channels import Channel
 from omni.errors import DomainError
+from omni.money import typed_amount
 
 from . import services
 from .models import EntryKind, LoyaltyProgram, PointsEntry
@@ -80,21 +81,18 @@ def _apply_settings(program: LoyaltyProgram, post) -> dict[str, str]:
             errors[name] = _("Enter a whole number, at least 1.")
         else:
             values[name] = int(raw)
-    try:
-        values["point_value"] = Decimal(post.get("point_value", "").replace(",", "."))
-        if values["point_value"] <= 0:
-            raise InvalidOperation
-    except InvalidOperation:
+    point_value = typed_amount(post.get("point_value"), below=Decimal("100.0001"))
+    if not point_value:
         errors["point_value"] = _("Enter the value of a point, for example 0.01.")
+    else:
+        values["point_value"] = point_value
     rates = {}
     for code in Channel.values:
-        try:
-            rate = Decimal(post.get(f"rate-{code}", "0").replace(",", ".") or "0")
-            if rate < 0:
-                raise InvalidOperation
-            rates[code] = format(rate.normalize(), "f")
-        except InvalidOperation:
+        rate = typed_amount(post.get(f"rate-{code}") or "0", below=Decimal("10000"))
+        if rate is None:
             errors[f"rate-{code}"] = _("Enter the points per unit of money, for example 1.")
+        else:
+            rates[code] = format(rate.normalize(), "f")
     if errors:
         return errors
     for name, value in values.items():

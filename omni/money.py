@@ -30,6 +30,17 @@ def to_money(value: Decimal | int | str) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def typed_amount(text: str | None, *, below: Decimal = Decimal("1e9")) -> Decimal | None:
+    """An amount as a person types it (``49,90``, ``49.90 €``): a finite Decimal from 0 up
+    to ``below`` (not included), or None when it is not one. Pages and imports read typed
+    amounts here, so that ``NaN`` or ``Infinity`` never reaches a comparison."""
+    try:
+        amount = Decimal((text or "").replace(",", ".").replace("€", "").strip())
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() and Decimal(0) <= amount < below else None
+
+
 def currency() -> str:
     return settings.OMNI_CURRENCY
 

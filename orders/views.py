@@ -4,8 +4,6 @@ an htmx request gets the fragment of the same view; refusals render in place."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 import segno
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,6 +20,7 @@ from loyalty.selectors import balance_of
 from omni.actor import Actor
 from omni.errors import DomainError
 from omni.models import Location
+from omni.money import typed_amount
 from omni.pages import refuse
 from omni.sorting import Sorting
 
@@ -288,10 +287,9 @@ def gift_card_payments(post) -> list[CardPayment]:
     for code, amount in zip(post.getlist("gift_card_code"), post.getlist("gift_card_amount"), strict=False):
         if not code.strip():
             continue
-        try:
-            value = Decimal(amount.replace(",", ".")) if amount.strip() else None
-        except InvalidOperation:
-            raise MissingField("gift_cards", _("Enter the amount to take from the card, or leave it blank.")) from None
+        value = typed_amount(amount) if amount.strip() else None
+        if amount.strip() and not value:
+            raise MissingField("gift_cards", _("Enter the amount to take from the card, or leave it blank."))
         payments.append(CardPayment(code=code.strip(), amount=value))
     return payments
 

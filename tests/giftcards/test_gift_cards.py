@@ -189,3 +189,17 @@ def test_staff_cancel_of_a_card_paid_pickup_credits_back(catalogue, store, pos):
     order.refresh_from_db()
     assert order.status == "expired"
     assert GiftCard.objects.get().balance == Decimal("100.00")
+
+
+@pytest.mark.parametrize("typed", ["NaN", "Infinity", "-Infinity", "1e400", "abc"])
+def test_amounts_that_are_not_amounts_are_refused_in_the_pages(staff_client, store, catalogue, typed):
+    page = staff_client("store_staff", locations=[store]).post("/gift-cards/issue/", {"amount": typed})
+    assert page.status_code == 400 and "Enter an amount" in page.content.decode()
+    assert not GiftCard.objects.exists()
+    admin = staff_client("admin")
+    programme = admin.post("/loyalty/", {"redeem_step": "100", "min_redeem": "100", "expire_after_days": "365",
+                                         "point_value": typed, "rate-web": typed})
+    assert programme.status_code == 400
+    from loyalty.models import LoyaltyProgram
+
+    assert LoyaltyProgram.current().point_value == Decimal("0.01")
