@@ -84,9 +84,12 @@ def card_find(code: str, *, actor: Actor) -> GiftCard:
     """The card of ``code``, or 409 ``gift_card_unknown``; unknown codes are counted per
     client and too many answer 429 (``guesses``)."""
     guesses.refuse_if_guessing(actor)
-    card = None
-    if codes.looks_like_a_code(code):
-        card = GiftCard.objects.filter(code_hash=codes.code_hash(code)).first()
+    card = GiftCard.objects.filter(code_hash=codes.code_hash(code)).first() if codes.looks_like_a_code(code) else None
+    return _known(code, card, actor=actor)
+
+
+def _known(code: str, card: GiftCard | None, *, actor: Actor) -> GiftCard:
+    """``card``, found by the hash of ``code``, or the refusal of an unknown code (counted)."""
     if card is None or not codes.same_code(code, card.code_hash):
         guesses.count_unknown(actor)
         raise GiftCardUnknown()
@@ -100,13 +103,16 @@ def cards_debit(
     defaulting to what is left to pay, all in the caller's transaction. Returns the
     tenders as the order keeps them (``[{card, last4, amount}]``) to credit back later."""
     now = now or timezone.now()
-    found = [card_find(payment.code, actor=actor) for payment in payments]
-    if len({card.pk for card in found}) < len(found):
+    guesses.refuse_if_guessing(actor)
+    hashes = [codes.code_hash(payment.code) for payment in payments]
+    if len(set(hashes)) < len(hashes):
         raise FieldRefused("gift_cards", _("The same card is given twice."))
-    locked = _locked(card.pk for card in found)
+    # Found and locked in one read, in primary-key order as every lock on cards is taken.
+    locked = {card.code_hash: card
+              for card in GiftCard.objects.select_for_update().filter(code_hash__in=hashes).order_by("pk")}
     left, tenders = to_money(total), []
-    for payment, card in zip(payments, found, strict=True):
-        card = locked[card.pk]
+    for payment, digest in zip(payments, hashes, strict=True):
+        card = _known(payment.code, locked.get(digest), actor=actor)
         _check_usable(card, now)
         amount = min(card.balance, left) if payment.amount is None else to_money(payment.amount)
         if payment.amount is not None and amount > card.balance:
@@ -133,7 +139,7 @@ def cards_credit_back(
     tenders = list(tenders)
     locked = _locked(tender["card"] for tender in tenders)
     for tender in tenders:
-        card = locked[_uuid(tender["card"])]
+        card = locked[str(tender["card"])]
         amount = Decimal(tender["amount"])
         card.balance += amount
         _save_balance(card, kind=EntryKind.CREDIT, amount=amount, reference=reference, actor=actor, now=now)
@@ -179,15 +185,10 @@ def cards_repoint(*, source_id, target_id) -> int:
 
 
 # --- the steps ------------------------------------------------------------------------------
-def _locked(card_ids: Iterable[Any]) -> dict[Any, GiftCard]:
-    ids = sorted({_uuid(card_id) for card_id in card_ids})
-    return {card.pk: card for card in GiftCard.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
-
-
-def _uuid(value: Any):
-    import uuid
-
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+def _locked(card_ids: Iterable[str]) -> dict[str, GiftCard]:
+    """The cards, locked in primary-key order, by their id as the order's tenders keep it."""
+    cards = GiftCard.objects.select_for_update().filter(pk__in=set(card_ids)).order_by("pk")
+    return {str(card.pk): card for card in cards}
 
 
 def _check_usable(card: GiftCard, now: datetime) -> None:
@@ -205,6 +206,5 @@ def _save_balance(card: GiftCard, *, kind: str, amount: Decimal, reference: str,
 def _entry(card: GiftCard, *, kind: str, amount: Decimal, reference: str, actor: Actor, now: datetime) -> None:
     GiftCardEntry.objects.create(
         card=card, kind=kind, amount=amount, balance_after=card.balance, reference=reference[:32], at=now,
-        channel=actor.channel or "", location=actor.location, actor_label=actor.label[:160], actor_user=actor.user,
-        actor_client=actor.client,
+        location=actor.location, actor_label=actor.label[:160], **actor.record(),
     )

@@ -27,7 +27,7 @@ from omni.money import ZERO, to_money
 
 from .errors import InsufficientPoints, InvalidPointsStep, LoyaltyNotRunning, LoyaltyRequiresCustomer
 from .models import EntryKind, LoyaltyProgram, PointsEntry
-from .selectors import available_credits, balance_of
+from .selectors import available_credits, spendable_points
 from .signals import points_redeemed
 
 EXPIRY_BATCH = 500
@@ -55,7 +55,7 @@ def redemption_check(*, customer: Customer | None, points: int, program: Loyalty
             % {"step": program.redeem_step, "min": program.min_redeem},
             redeem_step=program.redeem_step, min_redeem=program.min_redeem,
         )
-    available = balance_of(customer.pk).balance
+    available = spendable_points(customer.pk)
     if points > available:
         raise InsufficientPoints(available=available)
     return Redemption(points=points, discount=to_money(Decimal(points) * program.point_value))
@@ -189,7 +189,7 @@ def points_adjust(
             days = LoyaltyProgram.current().expire_after_days
             return _entry(customer, EntryKind.ADJUST, points, actor=actor, now=now, note=note, remaining=points,
                           expires_at=now + timedelta(days=days))
-        available = balance_of(customer.pk).balance
+        available = spendable_points(customer.pk)
         if -points > available:
             raise InsufficientPoints(available=available)
         _consume(customer, -points)
@@ -269,6 +269,6 @@ def _entry(customer: Customer, kind: str, points: int, *, actor: Actor, now: dat
            channel: str = "") -> PointsEntry:
     return PointsEntry.objects.create(
         customer=customer, kind=kind, points=points, pending=pending, remaining=remaining, expires_at=expires_at,
-        order=order, at=now, channel=channel or actor.channel or "", location=actor.location, note=note[:200],
-        actor_label=actor.label[:160], actor_user=actor.user, actor_client=actor.client,
+        order=order, at=now, note=note[:200], location=actor.location, actor_label=actor.label[:160],
+        **{**actor.record(), "channel": channel or actor.channel or ""},
     )

@@ -106,7 +106,7 @@ def finish_transition(
     """Saves the new status (and ``fields``), records it and tells the apps above."""
     order.save(update_fields=["status", "updated_at", *fields])
     record_change(order, status=order.status, from_status=from_status, actor=actor, now=now, note=note)
-    if order.status in HANDED_OVER_NOW:
+    if order.status in HANDED_OVER_NOW and order.customer_id:
         loyalty_services.points_confirm(order=order.number, now=now)  # its pending points can be spent
     order_status_changed.send(sender=Order, order=order, from_status=from_status, to_status=order.status, actor=actor)
     return order
