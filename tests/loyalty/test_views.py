@@ -7,7 +7,6 @@ import pytest
 
 from giftcards import services as giftcards_services
 from giftcards.models import GiftCard
-from loyalty.models import LoyaltyProgram
 from loyalty.selectors import balance_of
 from omni.actor import Actor
 
